@@ -1,0 +1,1 @@
+"""The FastAPI service and the officer's web pages (see issue 6)."""

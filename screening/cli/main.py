@@ -1,0 +1,233 @@
+"""The `screening` command line.
+
+Exit codes (documented in the README; scripts at schools rely on them):
+0 publish, 1 hold, 2 usage or input error, 3 configuration error, 4 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from screening.cli.inputs import (
+    decode_text,
+    parse_channel,
+    parse_date,
+    parse_jsonl_line,
+    read_image,
+    read_limited,
+)
+from screening.decision_json import decision_to_dict
+from screening.errors import EmptyTextError, InputError, ScreeningError
+from screening.messages import Lang
+from screening.settings import Settings
+from screening.types import Action, Channel, Decision, Post
+
+
+class Exit(IntEnum):
+    """Process exit codes."""
+
+    PUBLISH = 0
+    HOLD = 1
+    INPUT_ERROR = 2
+    CONFIG_ERROR = 3
+    INTERNAL_ERROR = 4
+
+
+app = typer.Typer(
+    name="screening",
+    help="Controleert berichten voor de sociale media van de school / Screens school posts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
+    label = "fout" if lang == "nl" else "error"
+    Console(stderr=True).print(
+        f"[bold red]{label}[/] [{err.code}] {err.message(lang)}", markup=True, highlight=False
+    )
+    raise typer.Exit(Exit.INPUT_ERROR if err.category == "input" else Exit.CONFIG_ERROR)
+
+
+def _read_text(text: str | None, file: Path | None, max_chars: int) -> str:
+    if text is not None and file is not None:
+        raise InputError(
+            "give the text as an argument or with --file, not both",
+            "geef de tekst als argument of met --file, niet allebei",
+        )
+    if file is not None:
+        try:
+            with file.open("rb") as fh:
+                return decode_text(read_limited(fh, max_chars, str(file)), str(file))
+        except OSError as exc:
+            raise InputError(
+                f"cannot read {str(file)!r}: {exc.strerror}",
+                f"kan {str(file)!r} niet lezen: {exc.strerror}",
+            ) from None
+    if text == "-" or (text is None and not sys.stdin.isatty()):
+        return decode_text(read_limited(sys.stdin.buffer, max_chars, "stdin"), "stdin")
+    return text or ""
+
+
+def _exit_for(decisions: list[Decision]) -> Exit:
+    return Exit.HOLD if any(d.action is Action.HOLD for d in decisions) else Exit.PUBLISH
+
+
+@app.command()
+def check(
+    text: Annotated[
+        str | None, typer.Argument(help="De tekst van het bericht ('-' leest stdin).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Lees de tekst uit een bestand (UTF-8).")
+    ] = None,
+    image: Annotated[
+        list[Path] | None,
+        typer.Option("--image", "-i", help="Een foto bij het bericht (herhaalbaar)."),
+    ] = None,
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel",
+            "-c",
+            help="instagram, facebook, linkedin, x, tiktok, "
+            "youtube, website, newsletter, school_guide, whatsapp.",
+        ),
+    ] = "instagram",
+    when: Annotated[
+        str | None,
+        typer.Option("--date", "-d", help="Publicatiedatum, JJJJ-MM-DD (standaard: vandaag)."),
+    ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", "-p", help="Beleidspakket (svok, de-korre, of een pad)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Schrijf het besluit als JSON.")] = False,
+    jsonl: Annotated[
+        Path | None,
+        typer.Option("--jsonl", help="Controleer één bericht per regel van dit JSONL-bestand."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Met --jsonl: schrijf de besluiten hierheen.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Taal van de uitvoer: nl of en.")
+    ] = None,
+) -> None:
+    """Controleer een bericht en zeg: publiceren of niet publiceren (check a post)."""
+    settings = Settings()
+    language: Lang = "en" if (lang or settings.lang) == "en" else "nl"
+    if lang not in (None, "nl", "en"):
+        _fail(
+            InputError(
+                f"unknown language {lang!r}; use nl or en",
+                f"onbekende taal {lang!r}; kies nl of en",
+            ),
+            language,
+        )
+    try:
+        default_channel = parse_channel(channel)
+        publish_on = parse_date(when) if when else date.today()
+        if jsonl is not None:
+            if text is not None or file is not None or image:
+                raise InputError(
+                    "--jsonl cannot be combined with a text, --file or --image",
+                    "--jsonl gaat niet samen met een tekst, --file of --image",
+                )
+            code = _check_jsonl(jsonl, out, default_channel, publish_on, policy, settings)
+            raise typer.Exit(code)
+        body = _read_text(text, file, settings.max_text_chars)
+        photos = tuple(read_image(p) for p in image or [])
+        if not body.strip() and not photos:
+            raise EmptyTextError(
+                "there is no text to check; give text, --file or stdin",
+                "er is geen tekst om te controleren; geef tekst, --file of stdin",
+            )
+        from screening.pipeline import build_pipeline
+
+        pipeline = build_pipeline(settings)
+        pipeline.packs.get(policy)  # an unknown policy is a usage error before any work
+        post = Post(text=body, channel=default_channel, publish_on=publish_on, images=photos)
+        decision = pipeline.screen(post, policy)
+    except ScreeningError as err:
+        _fail(err, language)
+    if as_json:
+        typer.echo(json.dumps(decision_to_dict(decision), ensure_ascii=False, indent=2))
+    else:
+        from screening.cli.render import render_decision
+
+        render_decision(Console(), decision, post, language)
+    raise typer.Exit(_exit_for([decision]))
+
+
+def _check_jsonl(
+    path: Path,
+    out: Path | None,
+    channel: Channel,
+    today: date,
+    policy: str | None,
+    settings: Settings,
+) -> Exit:
+    """Screen every line of a JSONL content calendar; a bad line is reported, not fatal."""
+    from screening.pipeline import build_pipeline
+
+    if not path.is_file():
+        raise InputError(f"{str(path)!r} does not exist", f"{str(path)!r} bestaat niet")
+    pipeline = build_pipeline(settings)
+    pipeline.packs.get(policy)
+    decisions: list[Decision] = []
+    errors = 0
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        with path.open("rb") as fh:
+            for n, raw in enumerate(fh, start=1):
+                item = parse_jsonl_line(raw, n, path.parent, channel, today)
+                if item is None:
+                    continue
+                error = item.error
+                record: dict[str, object] = {}
+                if item.post is not None:
+                    try:
+                        decision = pipeline.screen(item.post, policy)
+                        decisions.append(decision)
+                        record = {"line": n, **decision_to_dict(decision)}
+                    except InputError as exc:
+                        error = exc
+                if error is not None:
+                    errors += 1
+                    record = {
+                        "line": n,
+                        "id": item.id,
+                        "error": {
+                            "code": error.code,
+                            "message": error.message_en,
+                            "message_nl": error.message_nl,
+                        },
+                    }
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            sink.close()
+    if errors:
+        return Exit.INPUT_ERROR
+    return _exit_for(decisions)
+
+
+def main() -> None:
+    """Entry point of the `screening` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except ScreeningError as err:  # a configuration problem raised outside a command
+        Console(stderr=True).print(f"[bold red]fout[/] {err}")
+        sys.exit(Exit.CONFIG_ERROR)

@@ -1,0 +1,32 @@
+"""The two detector interfaces: one for the post text, one for a post's images."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import ClassVar
+
+from screening.nlp import TextDoc
+from screening.types import Finding, ImageInput
+
+
+class TextDetector(ABC):
+    """Reads the analysed text once and reports findings; it never decides."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+
+    @abstractmethod
+    def detect(self, doc: TextDoc) -> Sequence[Finding]:
+        """All findings of this detector in `doc`."""
+
+
+class ImageDetector(ABC):
+    """Reads one image of a post and reports findings; it never decides."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+
+    @abstractmethod
+    def detect(self, image: ImageInput, index: int) -> Sequence[Finding]:
+        """All findings of this detector in the image at position `index` of the post."""

@@ -1,0 +1,1 @@
+"""Image intake and image detectors."""

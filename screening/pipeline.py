@@ -1,0 +1,196 @@
+"""The one entry point: build the pipeline once, then screen posts with it.
+
+The CLI, the API and the audit all call `build_pipeline()` and `Pipeline.screen()`; none of
+them reach into a detector directly. Models and word lists are loaded when the pipeline is
+built, never at import.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from screening import __version__
+from screening.detectors.base import ImageDetector, TextDetector
+from screening.detectors.pii import register_pii
+from screening.detectors.registry import DetectorRegistry
+from screening.errors import EmptyTextError, TextTooLongError, UnreadableImageError
+from screening.images.intake import decode_image
+from screening.nlp import TextDoc, analyse, build_nlp
+from screening.policy.engine import Thresholds, decide
+from screening.policy.pack import PackSet, load_packs
+from screening.settings import Settings
+from screening.types import Decision, Evidence, Finding, ImageRegion, Post
+
+log = logging.getLogger(__name__)
+
+PIPELINE_NAME = "pipeline"
+INTAKE_NAME = "image_intake"
+INTAKE_VERSION = "1.0"
+
+
+def default_registry() -> DetectorRegistry:
+    """A registry holding every detector that ships with the project."""
+    registry = DetectorRegistry()
+    register_pii(registry)
+    return registry
+
+
+def _error_finding(detector: str, version: str, exc: BaseException, **where: int) -> Finding:
+    # The exception's message may quote the post, so only its type is reported and logged.
+    region = ImageRegion(where["image_index"]) if "image_index" in where else None
+    return Finding(
+        kind="screening.error",
+        detector=detector,
+        detector_version=version,
+        score=1.0,
+        evidence=Evidence(explanation=f"detector {detector!r} failed: {type(exc).__name__}"),
+        region=region,
+    )
+
+
+@dataclass
+class Pipeline:
+    """A built pipeline: the NLP pass, the detectors, the policy packs and thresholds."""
+
+    settings: Settings
+    nlp: Language
+    text_detectors: Sequence[TextDetector]
+    image_detectors: Sequence[ImageDetector]
+    packs: PackSet
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def detector_versions(self) -> dict[str, str]:
+        """Every component that can produce a finding, with its version."""
+        versions = {PIPELINE_NAME: __version__, INTAKE_NAME: INTAKE_VERSION}
+        versions["spacy:" + self.nlp.meta.get("name", "blank")] = str(
+            self.nlp.meta.get("version", "")
+        )
+        for det in self.text_detectors:
+            versions[det.name] = det.version
+        for image_det in self.image_detectors:
+            versions[image_det.name] = image_det.version
+        return versions
+
+    def validate(self, post: Post) -> None:
+        """Reject a post that cannot be screened at all (a caller error, not a hold)."""
+        if not post.text.strip() and not post.images:
+            raise EmptyTextError(
+                "the post has no text and no photos",
+                "het bericht heeft geen tekst en geen foto's",
+            )
+        limit = self.settings.max_text_chars
+        if len(post.text) > limit:
+            raise TextTooLongError(
+                f"the text has {len(post.text):,} characters; at most {limit:,} are accepted",
+                f"de tekst heeft {len(post.text):,} tekens; er mogen er hoogstens {limit:,} zijn",
+            )
+
+    def screen(self, post: Post, policy: str | None = None) -> Decision:
+        """Screen one post and decide publish or hold under the given (or default) pack."""
+        pack = self.packs.get(policy)
+        self.validate(post)
+        findings = [*self._screen_text(post.text), *self._screen_images(post)]
+        decision = decide(
+            findings,
+            pack,
+            channel=post.channel,
+            publish_on=post.publish_on,
+            detector_versions=self.detector_versions,
+            thresholds=self.thresholds,
+            post_id=post.id,
+        )
+        log.info(
+            "screened post",
+            extra={
+                "post_id": post.id,
+                "action": decision.action.value,
+                "kinds": sorted({f.finding.kind for f in decision.findings}),
+            },
+        )
+        return decision
+
+    def _screen_text(self, text: str) -> list[Finding]:
+        if not text.strip():
+            return []
+        try:
+            doc: TextDoc = analyse(self.nlp, text)
+        except Exception as exc:
+            log.warning("text analysis failed: %s", type(exc).__name__)
+            return [_error_finding("nlp", "1", exc)]
+        findings: list[Finding] = []
+        for det in self.text_detectors:
+            try:
+                findings.extend(det.detect(doc))
+            except Exception as exc:
+                log.warning("detector %s failed: %s", det.name, type(exc).__name__)
+                findings.append(_error_finding(det.name, det.version, exc))
+        return findings
+
+    def _screen_images(self, post: Post) -> list[Finding]:
+        findings: list[Finding] = []
+        for index, image in enumerate(post.images):
+            try:
+                decode_image(
+                    image.data,
+                    max_bytes=self.settings.max_image_bytes,
+                    max_pixels=self.settings.max_image_pixels,
+                )
+            except UnreadableImageError as bad:
+                findings.append(_unreadable(index, bad.reason, bad.message_en))
+                continue
+            except Exception as exc:  # a decoder bug on hostile input is still unreadable
+                findings.append(_unreadable(index, "decoder_error", type(exc).__name__))
+                continue
+            if not self.image_detectors:
+                findings.append(
+                    Finding(
+                        kind="image.not_screened",
+                        detector=INTAKE_NAME,
+                        detector_version=INTAKE_VERSION,
+                        score=1.0,
+                        evidence=Evidence(
+                            explanation="no face detector is configured, so the photo "
+                            "could not be checked for faces"
+                        ),
+                        region=ImageRegion(index),
+                    )
+                )
+            for det in self.image_detectors:
+                try:
+                    findings.extend(det.detect(image, index))
+                except Exception as exc:
+                    log.warning("detector %s failed: %s", det.name, type(exc).__name__)
+                    findings.append(_error_finding(det.name, det.version, exc, image_index=index))
+        return findings
+
+
+def _unreadable(index: int, code: str, why: str) -> Finding:
+    return Finding(
+        kind="image.unreadable",
+        detector=INTAKE_NAME,
+        detector_version=INTAKE_VERSION,
+        score=1.0,
+        evidence=Evidence(explanation=why, validation=code),
+        region=ImageRegion(index),
+    )
+
+
+def build_pipeline(
+    settings: Settings | None = None, registry: DetectorRegistry | None = None
+) -> Pipeline:
+    """Build the whole pipeline once: NLP, detectors, policy packs, thresholds."""
+    settings = settings or Settings()
+    registry = registry or default_registry()
+    return Pipeline(
+        settings=settings,
+        nlp=build_nlp(settings.spacy_model),
+        text_detectors=registry.build_text(settings.text_detectors or None),
+        image_detectors=registry.build_image(),
+        packs=load_packs(settings.policy_dirs, settings.default_policy),
+        thresholds=Thresholds(settings.min_score),
+    )

@@ -1,0 +1,46 @@
+"""All configuration in one place (pydantic-settings, environment prefix SCREENING_)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_DIR_NAME = "school-post-screening"
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (XDG on Linux, the usual places elsewhere)."""
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif os.uname().sysname == "Darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_DIR_NAME
+
+
+class Settings(BaseSettings):
+    """Configuration of an installation; every field can be set as SCREENING_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="SCREENING_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    default_policy: str = "svok"
+    #: Extra folders with a school board's own policy packs (*.toml).
+    policy_dirs: list[Path] = Field(default_factory=list)
+    lang: Literal["nl", "en"] = "nl"
+    #: A trained spaCy pipeline to use if installed; blank Dutch otherwise.
+    spacy_model: str | None = None
+    #: Longest post text accepted, in characters (a newsletter fits; a 5 MB paste does not).
+    max_text_chars: int = 100_000
+    max_image_bytes: int = 40 * 1024 * 1024
+    max_image_pixels: int = 120_000_000
+    #: Minimum detector score for a finding to block, per kind or 'area.*'; below it the
+    #: finding is shown as a notice.
+    min_score: dict[str, float] = Field(default_factory=lambda: {"pii.*": 0.5})
+    #: Text detectors to run, by registered name; empty means all registered ones.
+    text_detectors: list[str] = Field(default_factory=list)

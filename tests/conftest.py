@@ -1,0 +1,46 @@
+"""Shared fixtures: the development data folder, an isolated environment, a built pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from screening.pipeline import Pipeline, build_pipeline
+from screening.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the calling test with a visible reason if absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"development data {path} is absent (../shared is not beside the repo)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """No test reads the developer's own configuration or data directory."""
+    for name in (
+        "SCREENING_DEFAULT_POLICY",
+        "SCREENING_POLICY_DIRS",
+        "SCREENING_LANG",
+        "SCREENING_MIN_SCORE",
+        "SCREENING_TEXT_DETECTORS",
+        "SCREENING_SPACY_MODEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SCREENING_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    yield
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """The default pipeline, built once for the session."""
+    return build_pipeline(Settings())
