@@ -90,3 +90,100 @@ class DetectorRegistryError(ConfigError):
     """A detector name was registered twice or is unknown."""
 
     code = "E102"
+
+
+# --- Consent registry (E2xx) -------------------------------------------------------------
+
+
+class RegistryError(ScreeningError):
+    """Base class of the consent registry's errors."""
+
+    code = "E200"
+
+
+class RegistryUnavailableError(RegistryError):
+    """The registry database cannot be reached or opened; screening holds, never publishes."""
+
+    code = "E201"
+    category = "config"
+
+
+class TemplateKeyError(RegistryError):
+    """The face-template key is missing, malformed or stored with unsafe permissions."""
+
+    code = "E202"
+    category = "config"
+
+
+class AppendOnlyViolationError(RegistryError):
+    """Something tried to change or delete a consent record; history is append-only."""
+
+    code = "E203"
+
+
+class RegistryInputError(InputError):
+    """Input for the consent registry is malformed; nothing in the registry changed."""
+
+    code = "E210"
+
+
+class UnknownPersonError(RegistryInputError):
+    code = "E211"
+
+
+class UnknownPurposeError(RegistryInputError):
+    code = "E212"
+
+
+class DuplicatePersonError(RegistryInputError):
+    code = "E213"
+
+
+class InvalidSchoolYearError(RegistryInputError):
+    code = "E214"
+
+
+class InvalidPersonDataError(RegistryInputError):
+    """A role, 'given by', decision, name or evidence value is missing or not allowed."""
+
+    code = "E215"
+
+
+class CsvFormatError(RegistryInputError):
+    """A CSV file lacks a required column, or cannot be read as CSV at all."""
+
+    code = "E216"
+
+
+class CsvEncodingError(RegistryInputError):
+    """A CSV file is not UTF-8."""
+
+    code = "E217"
+
+
+class ImportValidationError(RegistryInputError):
+    """One or more rows of an import are invalid; `problems` lists every one of them."""
+
+    code = "E218"
+
+    def __init__(self, problems: list[tuple[int, str, str]], source: str) -> None:
+        #: (line number, Dutch reason, English reason) for every bad row.
+        self.problems = problems
+        en = "\n".join(f"  line {n}: {r_en}" for n, _, r_en in problems)
+        nl = "\n".join(f"  regel {n}: {r_nl}" for n, r_nl, _ in problems)
+        super().__init__(
+            f"{source}: {len(problems)} invalid row(s); nothing was imported:\n{en}",
+            f"{source}: {len(problems)} ongeldige regel(s); er is niets ingelezen:\n{nl}",
+        )
+
+
+class MappingFileError(RegistryInputError):
+    """An import mapping file (TOML) is malformed."""
+
+    code = "E219"
+
+
+class ConsentRequiredError(RegistryInputError):
+    """An action needs a consent that is not valid (e.g. storing a face template)."""
+
+    code = "E220"

@@ -17,7 +17,12 @@ from screening import __version__
 from screening.detectors.base import ImageDetector, TextDetector
 from screening.detectors.pii import register_pii
 from screening.detectors.registry import DetectorRegistry
-from screening.errors import EmptyTextError, TextTooLongError, UnreadableImageError
+from screening.errors import (
+    EmptyTextError,
+    TextEncodingError,
+    TextTooLongError,
+    UnreadableImageError,
+)
 from screening.images.intake import decode_image
 from screening.nlp import TextDoc, analyse, build_nlp
 from screening.policy.engine import Thresholds, decide
@@ -83,6 +88,13 @@ class Pipeline:
                 "the post has no text and no photos",
                 "het bericht heeft geen tekst en geen foto's",
             )
+        try:
+            post.text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON "\ud800" escape
+            raise TextEncodingError(
+                "the text contains characters that are not valid Unicode",
+                "de tekst bevat tekens die geen geldige Unicode zijn",
+            ) from None
         limit = self.settings.max_text_chars
         if len(post.text) > limit:
             raise TextTooLongError(

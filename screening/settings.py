@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_DIR_NAME = "school-post-screening"
@@ -44,3 +44,9 @@ class Settings(BaseSettings):
     min_score: dict[str, float] = Field(default_factory=lambda: {"pii.*": 0.5})
     #: Text detectors to run, by registered name; empty means all registered ones.
     text_detectors: list[str] = Field(default_factory=list)
+    #: Consent registry database (SQLAlchemy URL, e.g. postgresql+psycopg://host/db);
+    #: unset means the embedded SQLite file <data_dir>/registry.sqlite3.
+    database_url: str | None = None
+    #: Key for face templates at rest: base64 of 32 random bytes. Unset with the embedded
+    #: SQLite default means a key file `template.key` (mode 0600) beside the database.
+    template_key: SecretStr | None = None

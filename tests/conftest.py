@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
+from screening.nlp import build_nlp
 from screening.pipeline import Pipeline, build_pipeline
 from screening.settings import Settings
 
@@ -44,3 +46,9 @@ def _isolated_env(
 def pipeline() -> Pipeline:
     """The default pipeline, built once for the session."""
     return build_pipeline(Settings())
+
+
+@pytest.fixture(scope="session")
+def nlp_nl() -> Language:
+    """A blank Dutch spaCy pipeline, built once for all text-detector tables."""
+    return build_nlp()

@@ -9,7 +9,12 @@ import pytest
 
 from screening.detectors.base import ImageDetector, TextDetector
 from screening.detectors.registry import DetectorRegistry
-from screening.errors import DetectorRegistryError, EmptyTextError, TextTooLongError
+from screening.errors import (
+    DetectorRegistryError,
+    EmptyTextError,
+    TextEncodingError,
+    TextTooLongError,
+)
 from screening.nlp import TextDoc
 from screening.pipeline import Pipeline, build_pipeline, default_registry
 from screening.settings import Settings
@@ -136,6 +141,8 @@ def test_decision_records_policy_and_detector_versions(pipeline: Pipeline) -> No
 def test_post_validation(pipeline: Pipeline) -> None:
     with pytest.raises(EmptyTextError):
         pipeline.screen(_post("  \n "))
+    with pytest.raises(TextEncodingError):
+        pipeline.screen(_post("Hallo \ud800 daar"))
     with pytest.raises(TextTooLongError):
         pipeline.screen(_post("a" * (pipeline.settings.max_text_chars + 1)))
 

@@ -51,6 +51,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Controleert berichten voor de sociale media van de school / Screens school posts."""
+
+
 def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
     label = "fout" if lang == "nl" else "error"
     Console(stderr=True).print(

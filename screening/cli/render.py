@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
@@ -50,6 +51,10 @@ def _snippet(text: str, start: int, end: int) -> Text:
     return out
 
 
+def _indent(text: Text) -> Padding:
+    return Padding(text, (0, 0, 0, 4))
+
+
 def render_decision(console: Console, decision: Decision, post: Post, lang: Lang) -> None:
     """Print `decision` for a person at a terminal."""
     w = _WORDS[lang]
@@ -78,17 +83,19 @@ def render_decision(console: Console, decision: Decision, post: Post, lang: Lang
         line.append(f"{w['article']} {', '.join(labels.get(a, a) for a in r.articles)})")
         console.print(line)
         if f.span is not None:
-            console.print(Text("    ").append(_snippet(post.text, f.span.start, f.span.end)))
+            console.print(_indent(_snippet(post.text, f.span.start, f.span.end)))
         elif f.region is not None:
             name = (
                 post.images[f.region.image_index].name
                 if f.region.image_index < len(post.images)
                 else str(f.region.image_index)
             )
-            console.print(Text(f"    {w['photo']} {f.region.image_index + 1}: {name}"))
+            console.print(_indent(Text(f"{w['photo']} {f.region.image_index + 1}: {name}")))
         console.print(
-            Text(f"    {kind_advice(f.kind, lang)} ", style="italic").append(
-                f"[{f.detector} {f.detector_version}: {f.evidence.explanation}]", style="dim"
+            _indent(
+                Text(f"{kind_advice(f.kind, lang)} ", style="italic").append(
+                    f"[{f.detector} {f.detector_version}: {f.evidence.explanation}]", style="dim"
+                )
             )
         )
 
@@ -104,4 +111,4 @@ def render_decision(console: Console, decision: Decision, post: Post, lang: Lang
             head.append(f" — {c.section}", style="dim")
             head.append(f"  ({', '.join(reason.finding_ids)})", style="dim")
             console.print(head)
-            console.print(Text(f"    “{c.text}”"))
+            console.print(_indent(Text(f"“{c.text}”")))

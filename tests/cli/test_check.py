@@ -166,7 +166,7 @@ def test_jsonl_content_calendar(tmp_path: Path) -> None:
     assert [r.get("action") for r in records] == ["publish", "hold", "hold", None, None]
     assert records[0]["channel"] == "website" and records[0]["publish_on"] == "2026-12-05"
     assert "onbekend kanaal" in records[3]["error"]["message_nl"]
-    assert records[4]["line"] == 7 and "JSON" in records[4]["error"]["message"]
+    assert records[4]["line"] == 6 and "JSON" in records[4]["error"]["message"]
 
     ok = tmp_path / "ok.jsonl"
     ok.write_text(json.dumps(lines[0]) + "\n", encoding="utf-8")
