@@ -59,7 +59,7 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
-    text = POST[:1000]
+    text = (POST + " " + POST)[:1000]
     print(f"post: {len(text)} characters")
 
     t0 = time.perf_counter()

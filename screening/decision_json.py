@@ -30,6 +30,7 @@ def finding_to_dict(r: RatedFinding) -> dict[str, Any]:
         "id": r.id,
         "kind": f.kind,
         "severity": r.severity.value,
+        "policy_note": r.note,
         "detector": f.detector,
         "detector_version": f.detector_version,
         "score": round(f.score, 4),

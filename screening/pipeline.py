@@ -25,7 +25,7 @@ from screening.errors import (
 )
 from screening.images.intake import decode_image
 from screening.nlp import TextDoc, analyse, build_nlp
-from screening.policy.engine import Thresholds, decide
+from screening.policy.engine import PolicyOptions, decide
 from screening.policy.pack import PackSet, load_packs
 from screening.settings import Settings
 from screening.types import Decision, Evidence, Finding, ImageRegion, Post
@@ -59,14 +59,14 @@ def _error_finding(detector: str, version: str, exc: BaseException, **where: int
 
 @dataclass
 class Pipeline:
-    """A built pipeline: the NLP pass, the detectors, the policy packs and thresholds."""
+    """A built pipeline: the NLP pass, the detectors, the policy packs and options."""
 
     settings: Settings
     nlp: Language
     text_detectors: Sequence[TextDetector]
     image_detectors: Sequence[ImageDetector]
     packs: PackSet
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    options: PolicyOptions = field(default_factory=PolicyOptions)
 
     @property
     def detector_versions(self) -> dict[str, str]:
@@ -113,7 +113,7 @@ class Pipeline:
             channel=post.channel,
             publish_on=post.publish_on,
             detector_versions=self.detector_versions,
-            thresholds=self.thresholds,
+            options=self.options,
             post_id=post.id,
         )
         log.info(
@@ -195,7 +195,7 @@ def _unreadable(index: int, code: str, why: str) -> Finding:
 def build_pipeline(
     settings: Settings | None = None, registry: DetectorRegistry | None = None
 ) -> Pipeline:
-    """Build the whole pipeline once: NLP, detectors, policy packs, thresholds."""
+    """Build the whole pipeline once: NLP, detectors, policy packs, policy options."""
     settings = settings or Settings()
     registry = registry or default_registry()
     return Pipeline(
@@ -204,5 +204,5 @@ def build_pipeline(
         text_detectors=registry.build_text(settings.text_detectors or None),
         image_detectors=registry.build_image(),
         packs=load_packs(settings.policy_dirs, settings.default_policy),
-        thresholds=Thresholds(settings.min_score),
+        options=PolicyOptions(settings.min_score, tuple(settings.public_contacts)),
     )

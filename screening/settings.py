@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     #: Minimum detector score for a finding to block, per kind or 'area.*'; below it the
     #: finding is shown as a notice.
     min_score: dict[str, float] = Field(default_factory=lambda: {"pii.*": 0.5})
+    #: Folder with lexicons, thresholds and model cards; unset means the shipped `models/`.
+    models_dir: Path | None = None
+    #: The school's own public contact details (switchboard number, info@ address, street
+    #: address): shown as a notice, not a hold, when a post mentions them.
+    public_contacts: list[str] = Field(default_factory=list)
     #: Text detectors to run, by registered name; empty means all registered ones.
     text_detectors: list[str] = Field(default_factory=list)
     #: Consent registry database (SQLAlchemy URL, e.g. postgresql+psycopg://host/db);

@@ -178,6 +178,8 @@ class RatedFinding:
     finding: Finding
     severity: Severity
     articles: tuple[str, ...]
+    #: Why the policy made a blocking kind a notice: "below_threshold" or "public_contact".
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ _CONTEXT = 40
 
 _WORDS = {
     "nl": {
-        "policy": "Gedragscode",
+        "policy": "Beleid",
         "channel": "kanaal",
         "date": "publicatiedatum",
         "findings": "Bevindingen",
@@ -23,9 +23,11 @@ _WORDS = {
         "photo": "foto",
         "article": "artikel",
         "none": "Geen bevindingen.",
+        "below_threshold": "score onder de drempel, daarom alleen ter info",
+        "public_contact": "openbaar contactgegeven van de school",
     },
     "en": {
-        "policy": "Code of conduct",
+        "policy": "Policy",
         "channel": "channel",
         "date": "publication date",
         "findings": "Findings",
@@ -34,6 +36,8 @@ _WORDS = {
         "photo": "photo",
         "article": "article",
         "none": "No findings.",
+        "below_threshold": "score below the threshold, so only a notice",
+        "public_contact": "the school's own public contact details",
     },
 }
 
@@ -81,6 +85,8 @@ def render_decision(console: Console, decision: Decision, post: Post, lang: Lang
         line.append(kind_label(f.kind, lang), style="bold red" if blocking else "bold yellow")
         line.append(f"  ({severity_text(r.severity.value, lang)}; ")
         line.append(f"{w['article']} {', '.join(labels.get(a, a) for a in r.articles)})")
+        if r.note:
+            line.append(f"  — {w[r.note]}", style="yellow")
         console.print(line)
         if f.span is not None:
             console.print(_indent(_snippet(post.text, f.span.start, f.span.end)))

@@ -6,6 +6,7 @@ which articles they touch comes from the policy pack, and score thresholds from 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,22 +23,70 @@ from screening.types import (
     Severity,
 )
 
+#: Kinds whose value can be the school's own public contact details.
+PUBLIC_VALUE_KINDS = frozenset({"pii.phone", "pii.email", "pii.address"})
+
+
+def normalise_value(value: str) -> str:
+    """A phone number or e-mail address reduced to compare notations: lower case, letters,
+    digits and '@' only, with a Dutch number's country code turned back into its trunk 0."""
+    v = re.sub(r"[^0-9a-z@]", "", value.lower())
+    for prefix in ("0031", "310", "31"):
+        if v.startswith(prefix) and v[len(prefix) :].isdigit() and len(v) - len(prefix) == 9:
+            return "0" + v[len(prefix) :]
+    return v
+
+
+def address_tokens(value: str) -> tuple[str, ...]:
+    """An address as lower-case words and numbers, a postcode as one token ("3512ab")."""
+    v = re.sub(r"\b(\d{4})\s*([a-z]{2})\b", r"\1\2", value.lower())
+    return tuple(re.findall(r"[0-9a-z]+", v))
+
+
+def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    n = len(inner)
+    return n > 0 and any(outer[i : i + n] == inner for i in range(len(outer) - n + 1))
+
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Minimum detector scores for a finding to count, per kind or `area.*` (configuration).
+class PolicyOptions:
+    """The installation's policy configuration beside the pack.
 
-    A finding scoring below its threshold is still shown, as a notice. Kinds that report a
-    failure of screening itself ignore thresholds: they always hold.
+    `min_score`: minimum detector score for a finding to block, per kind or `area.*`; a
+    finding scoring lower is still shown, as a notice. `public_values`: the school's own
+    public contact details (switchboard number, info address, street address), which may
+    appear in a post. Kinds that report a failure of screening itself ignore both: they
+    always hold.
     """
 
     min_score: Mapping[str, float] = field(default_factory=dict)
+    public_values: tuple[str, ...] = ()
+    _public: frozenset[str] = field(init=False, repr=False, compare=False)
+    _public_addresses: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
 
-    def for_kind(self, kind: str) -> float:
+    def __post_init__(self) -> None:
+        values = [v for v in self.public_values if v.strip()]
+        object.__setattr__(self, "_public", frozenset(normalise_value(v) for v in values))
+        object.__setattr__(self, "_public_addresses", tuple(address_tokens(v) for v in values))
+
+    def threshold(self, kind: str) -> float:
         """The threshold for `kind`: exact, else its `area.*`, else 0."""
         if kind in self.min_score:
             return self.min_score[kind]
         return self.min_score.get(kind.split(".", 1)[0] + ".*", 0.0)
+
+    def is_public(self, f: Finding) -> bool:
+        """Whether `f` is one of the school's own public contact details."""
+        if f.kind not in PUBLIC_VALUE_KINDS or f.span is None:
+            return False
+        if f.kind == "pii.address":
+            # The school's address may be listed with or without postcode and town.
+            found = address_tokens(f.span.text)
+            return any(
+                _contains(found, allowed) or _contains(allowed, found)
+                for allowed in self._public_addresses
+            )
+        return normalise_value(f.span.text) in self._public
 
 
 def _order(f: Finding) -> tuple[int, int, int, str]:
@@ -56,22 +105,26 @@ def decide(
     channel: Channel,
     publish_on: date,
     detector_versions: Mapping[str, str],
-    thresholds: Thresholds | None = None,
+    options: PolicyOptions | None = None,
     post_id: str | None = None,
 ) -> Decision:
     """Judge every finding against `pack` and answer publish or hold."""
-    thresholds = thresholds or Thresholds()
+    options = options or PolicyOptions()
     rated: list[RatedFinding] = []
     for n, f in enumerate(sorted(findings, key=_order), start=1):
         rule = pack.rule_for(f.kind)
         severity = rule.severity
-        if (
-            severity is Severity.HOLD
-            and f.kind not in FAIL_CLOSED_KINDS
-            and f.score < thresholds.for_kind(f.kind)
-        ):
-            severity = Severity.NOTICE
-        rated.append(RatedFinding(id=f"f{n}", finding=f, severity=severity, articles=rule.articles))
+        note: str | None = None
+        if severity is Severity.HOLD and f.kind not in FAIL_CLOSED_KINDS:
+            if f.score < options.threshold(f.kind):
+                severity, note = Severity.NOTICE, "below_threshold"
+            elif options.is_public(f):
+                severity, note = Severity.NOTICE, "public_contact"
+        rated.append(
+            RatedFinding(
+                id=f"f{n}", finding=f, severity=severity, articles=rule.articles, note=note
+            )
+        )
 
     reasons: list[Reason] = []
     for severity in (Severity.HOLD, Severity.NOTICE):

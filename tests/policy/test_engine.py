@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from screening.policy.engine import Thresholds, decide
+from screening.pipeline import Pipeline, build_pipeline
+from screening.policy.engine import PolicyOptions, decide, normalise_value
 from screening.policy.pack import load_packs
-from screening.types import Action, Channel, Evidence, Finding, ImageRegion, Severity, Span
+from screening.types import (
+    Action,
+    Channel,
+    Evidence,
+    Finding,
+    ImageRegion,
+    Post,
+    Severity,
+    Span,
+)
 
 TEXT = "Bel 0612345678 of mail a@b.nl"
 
@@ -66,7 +76,7 @@ def test_low_scores_become_notices_but_errors_never_do() -> None:
         channel=Channel.X,
         publish_on=date(2026, 1, 1),
         detector_versions={},
-        thresholds=Thresholds({"pii.*": 0.5, "screening.error": 0.5}),
+        options=PolicyOptions({"pii.*": 0.5, "screening.error": 0.5}),
     )
     assert [r.severity for r in d.findings] == [Severity.NOTICE, Severity.HOLD]
     assert d.action is Action.HOLD
@@ -76,3 +86,55 @@ def test_no_findings_publish() -> None:
     pack = load_packs().get("svok")
     d = decide([], pack, channel=Channel.X, publish_on=date(2026, 1, 1), detector_versions={})
     assert d.action is Action.PUBLISH and d.reasons == ()
+
+
+SCHOOL_POST = (
+    "Open dag! Kom naar Kerkplein 4, 3512 AB Utrecht of bel +31 (0)30 123 4567. "
+    "Vragen aan juf Marieke: 06-12345678, de directeur: p.de.vries@deschool.nl."
+)
+
+
+def test_the_schools_own_contact_details_are_a_notice(pipeline: Pipeline) -> None:
+    settings = pipeline.settings.model_copy(
+        update={
+            "public_contacts": ["030-1234567", "P.de.Vries@deschool.nl", "Kerkplein 4, 3512 AB"]
+        }
+    )
+    school = build_pipeline(settings)
+    post = Post(text=SCHOOL_POST, channel=Channel.WEBSITE, publish_on=date(2026, 11, 22))
+    d = school.screen(post)
+    got = {
+        (r.finding.kind, r.finding.span.text if r.finding.span else ""): (r.severity, r.note)
+        for r in d.findings
+    }
+    assert got[("pii.phone", "06-12345678")] == (Severity.HOLD, None)
+    assert got[("pii.phone", "+31 (0)30 123 4567")] == (Severity.NOTICE, "public_contact")
+    assert got[("pii.email", "p.de.vries@deschool.nl")] == (Severity.NOTICE, "public_contact")
+    assert all(
+        note == "public_contact" for (kind, _), (_, note) in got.items() if kind == "pii.address"
+    )
+    assert d.action is Action.HOLD  # the teacher's own mobile number still blocks
+    without = pipeline.screen(post)
+    assert all(r.severity is Severity.HOLD for r in without.findings)
+
+
+def test_normalise_value_compares_notations() -> None:
+    assert normalise_value("+31 (0)30 123 4567") == normalise_value("030-1234567")
+    assert normalise_value("0031 6 12345678") == "0612345678"
+    assert normalise_value("Info@DeSchool.nl") == normalise_value("info@deschool.nl")
+    assert normalise_value("info@deschool.nl") != normalise_value("info@andereschool.nl")
+
+
+def test_public_addresses_match_on_whole_words() -> None:
+    options = PolicyOptions(public_values=("Kerkplein 4",))
+
+    def address(text: str) -> Finding:
+        return Finding(
+            "pii.address", "address", "1", 0.9, Evidence("t"), span=Span(0, len(text), text)
+        )
+
+    assert options.is_public(address("Kerkplein 4, 3512 AB Utrecht"))
+    assert options.is_public(address("kerkplein 4"))
+    assert not options.is_public(address("Kerkplein 41"))
+    assert not options.is_public(address("Kerkplein 4a"))
+    assert not options.is_public(address("Dorpsstraat 4"))
