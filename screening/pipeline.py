@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from screening import __version__
 from screening.detectors.base import ImageDetector, TextDetector
+from screening.detectors.image_metadata import ImageMetadataDetector
 from screening.detectors.pii import register_pii
 from screening.detectors.registry import DetectorRegistry
 from screening.errors import (
@@ -41,6 +42,7 @@ def default_registry() -> DetectorRegistry:
     """A registry holding every detector that ships with the project."""
     registry = DetectorRegistry()
     register_pii(registry)
+    registry.register_image(ImageMetadataDetector.name, ImageMetadataDetector)
     return registry
 
 
@@ -147,10 +149,11 @@ class Pipeline:
         findings: list[Finding] = []
         for index, image in enumerate(post.images):
             try:
-                decode_image(
+                decoded = decode_image(
                     image.data,
                     max_bytes=self.settings.max_image_bytes,
                     max_pixels=self.settings.max_image_pixels,
+                    max_side=self.settings.detection_max_side,
                 )
             except UnreadableImageError as bad:
                 findings.append(_unreadable(index, bad.reason, bad.message_en))
@@ -158,7 +161,7 @@ class Pipeline:
             except Exception as exc:  # a decoder bug on hostile input is still unreadable
                 findings.append(_unreadable(index, "decoder_error", type(exc).__name__))
                 continue
-            if not self.image_detectors:
+            if not any(det.checks_faces for det in self.image_detectors):
                 findings.append(
                     Finding(
                         kind="image.not_screened",
@@ -174,7 +177,7 @@ class Pipeline:
                 )
             for det in self.image_detectors:
                 try:
-                    findings.extend(det.detect(image, index))
+                    findings.extend(det.detect(decoded, index))
                 except Exception as exc:
                     log.warning("detector %s failed: %s", det.name, type(exc).__name__)
                     findings.append(_error_finding(det.name, det.version, exc, image_index=index))

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     max_text_chars: int = 100_000
     max_image_bytes: int = 40 * 1024 * 1024
     max_image_pixels: int = 120_000_000
+    #: Photos are reduced to this longer side (pixels) for detection; boxes are reported in
+    #: full-size coordinates.
+    detection_max_side: int = 2400
     #: Minimum detector score for a finding to block, per kind or 'area.*'; below it the
     #: finding is shown as a notice.
     min_score: dict[str, float] = Field(default_factory=lambda: {"pii.*": 0.5})

@@ -15,6 +15,7 @@ from screening.errors import (
     TextEncodingError,
     TextTooLongError,
 )
+from screening.images.intake import DecodedImage
 from screening.nlp import TextDoc
 from screening.pipeline import Pipeline, build_pipeline, default_registry
 from screening.settings import Settings
@@ -35,7 +36,9 @@ class ExplodingImage(ImageDetector):
     name = "exploding_image"
     version = "0.1"
 
-    def detect(self, image: ImageInput, index: int) -> Sequence[Finding]:
+    checks_faces = True
+
+    def detect(self, image: DecodedImage, index: int) -> Sequence[Finding]:
         raise MemoryError
 
 

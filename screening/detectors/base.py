@@ -6,8 +6,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import ClassVar
 
+from screening.images.intake import DecodedImage
 from screening.nlp import TextDoc
-from screening.types import Finding, ImageInput
+from screening.types import Finding
 
 
 class TextDetector(ABC):
@@ -22,11 +23,14 @@ class TextDetector(ABC):
 
 
 class ImageDetector(ABC):
-    """Reads one image of a post and reports findings; it never decides."""
+    """Reads one decoded image of a post and reports findings; it never decides."""
 
     name: ClassVar[str]
     version: ClassVar[str]
+    #: Whether this detector looks for faces. A photo that no face detector has seen cannot
+    #: be published (it is reported as 'image.not_screened').
+    checks_faces: ClassVar[bool] = False
 
     @abstractmethod
-    def detect(self, image: ImageInput, index: int) -> Sequence[Finding]:
+    def detect(self, image: DecodedImage, index: int) -> Sequence[Finding]:
         """All findings of this detector in the image at position `index` of the post."""

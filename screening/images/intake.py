@@ -1,15 +1,41 @@
-"""Safe decoding of an uploaded photo: any failure is a reason, never a crash."""
+"""Safe decoding of an uploaded photo: any failure is a reason, never a crash.
+
+Formats: JPEG, PNG, WebP, HEIC/HEIF, GIF (every frame), TIFF. Limits on bytes and pixels are
+checked before any pixel is decoded. EXIF orientation is applied before anything else, so
+every box downstream is in the coordinates of the photo as a person sees it. Large JPEGs are
+decoded at a reduced size straight from the DCT coefficients (Pillow's draft mode) instead of
+at full size and then shrunk.
+"""
 
 from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from screening.errors import UnreadableImageError
+from screening.images.metadata import ImageMetadata, read_metadata
 
 _heif_registered = False
+
+#: Formats we accept; anything else Pillow can open (PSD, ICO, PCX, ...) is refused, which
+#: keeps the attack surface to well-kept decoders.
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "HEIF", "GIF", "TIFF"})
+
+#: Magic numbers of files that people attach by mistake, to name them in the message.
+_NON_IMAGE_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF", "een PDF-document", "a PDF document"),
+    (b"PK\x03\x04", "een ZIP- of Office-bestand", "a ZIP or Office file"),
+    (b"\xd0\xcf\x11\xe0", "een oud Office-bestand", "an old Office file"),
+    (b"<!DOCTYPE", "een HTML-pagina", "an HTML page"),
+    (b"<html", "een HTML-pagina", "an HTML page"),
+    (b"<svg", "een SVG-tekening", "an SVG drawing"),
+    (b"<?xml", "een XML-bestand", "an XML file"),
+)
 
 
 def _register_heif() -> None:
@@ -21,65 +47,171 @@ def _register_heif() -> None:
         _heif_registered = True
 
 
-#: Magic numbers of files that people attach by mistake, to name them in the message.
-_NON_IMAGE_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF", "een PDF-document", "a PDF document"),
-    (b"PK\x03\x04", "een ZIP- of Office-bestand", "a ZIP or Office file"),
-    (b"\xd0\xcf\x11\xe0", "een oud Office-bestand", "an old Office file"),
-    (b"<!DOCTYPE", "een HTML-pagina", "an HTML page"),
-    (b"<html", "een HTML-pagina", "an HTML page"),
-)
+@dataclass(frozen=True)
+class DecodedImage:
+    """A photo ready for the detectors: oriented RGB frames, possibly reduced in size.
+
+    `scale` maps frame pixels back to the oriented full-size photo: a box in a frame times
+    1/scale is the box in the photo (`full_size`).
+    """
+
+    frames: tuple[Image.Image, ...]
+    format: str
+    full_size: tuple[int, int]
+    scale: float
+    metadata: ImageMetadata
+
+    @property
+    def frame(self) -> Image.Image:
+        """The first (for most photos: the only) frame."""
+        return self.frames[0]
 
 
-def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
-    """Decode `data` fully into an RGB image, or raise UnreadableImageError saying why."""
+def _unreadable(reason: str, nl: str, en: str) -> UnreadableImageError:
+    return UnreadableImageError(reason, nl, en)
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """Any mode to 8-bit RGB: 16-bit scaled (not clipped), alpha composited on white."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        arr = np.asarray(img, dtype=np.uint32)
+        top = int(arr.max()) if arr.size else 0
+        shift = max(0, top.bit_length() - 8)
+        img = Image.fromarray((arr >> shift).astype(np.uint8), "L")
+    elif img.mode == "F":
+        arr = np.nan_to_num(np.asarray(img, dtype=np.float32))
+        span = float(arr.max() - arr.min()) or 1.0
+        img = Image.fromarray(((arr - arr.min()) / span * 255).astype(np.uint8), "L")
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return img.convert("RGB")
+
+
+def _frames(img: Image.Image, max_frames: int) -> Iterator[Image.Image]:
+    n = getattr(img, "n_frames", 1)
+    if n > max_frames:
+        raise _unreadable(
+            "too_many_frames",
+            f"de animatie heeft {n} beelden; er mogen er hoogstens {max_frames} zijn",
+            f"the animation has {n} frames; at most {max_frames} are accepted",
+        )
+    if n == 1:
+        yield img
+        return
+    for frame in ImageSequence.Iterator(img):
+        yield frame.copy()
+
+
+def decode_image(
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    max_side: int | None = None,
+    max_frames: int = 200,
+) -> DecodedImage:
+    """Decode `data` into oriented RGB frames, or raise UnreadableImageError saying why.
+
+    With `max_side`, frames are reduced so that their longer side is at most that many
+    pixels; JPEGs are then decoded at reduced size directly.
+    """
     _register_heif()
     if not data:
-        raise UnreadableImageError("empty", "het bestand is leeg", "the file is empty")
+        raise _unreadable("empty", "het bestand is leeg", "the file is empty")
     if len(data) > max_bytes:
-        raise UnreadableImageError(
+        raise _unreadable(
             "too_large",
             f"het bestand is groter dan {max_bytes // (1024 * 1024)} MB",
             f"the file is larger than {max_bytes // (1024 * 1024)} MB",
         )
-    head = data[:16].lstrip()
+    head = data[:64].lstrip()
     for magic, nl, en in _NON_IMAGE_MAGIC:
-        if head.startswith(magic):
-            raise UnreadableImageError(
+        if head[: len(magic)].lower() == magic.lower():
+            raise _unreadable(
                 "not_an_image", f"dit is geen foto maar {nl}", f"this is not a photo but {en}"
             )
     try:
         with warnings.catch_warnings():
-            # Our own pixel limit (below) is the one that counts; Pillow's warning is redundant.
+            # Our own pixel limit (below) is the one that counts; Pillow's is redundant, and
+            # its warnings about corrupt EXIF blocks would only clutter a terminal or log.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            warnings.simplefilter("ignore", UserWarning)
+            img = Image.open(io.BytesIO(data), formats=None)
+            fmt = img.format or "?"
+            if fmt not in ACCEPTED_FORMATS:
+                raise _unreadable(
+                    "unsupported_format",
+                    f"het formaat {fmt} wordt niet geaccepteerd; gebruik JPEG, PNG, WebP, "
+                    "HEIC, GIF of TIFF",
+                    f"format {fmt} is not accepted; use JPEG, PNG, WebP, HEIC, GIF or TIFF",
+                )
             width, height = img.size
-            if width * height > max_pixels:
-                raise UnreadableImageError(
+            if width <= 0 or height <= 0 or width * height > max_pixels:
+                raise _unreadable(
                     "too_many_pixels",
                     f"de foto heeft te veel pixels ({width}x{height})",
                     f"the photo has too many pixels ({width}x{height})",
                 )
-            img.load()
-            return img.convert("RGB")
+            metadata = read_metadata(img)
+            transposed = _oriented_size(img, width, height)
+            scale = 1.0
+            if max_side and max(width, height) > max_side:
+                scale = max_side / max(width, height)
+                if fmt in ("JPEG", "MPO"):
+                    # Decode straight at 1/2, 1/4 or 1/8 size; exact size follows below.
+                    img.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))
+            frames = []
+            for frame in _frames(img, max_frames):
+                frame.load()
+                oriented = ImageOps.exif_transpose(frame) if frame is img else frame
+                rgb = _to_rgb(oriented)
+                target = (
+                    max(1, round(transposed[0] * scale)),
+                    max(1, round(transposed[1] * scale)),
+                )
+                if rgb.size != target:
+                    rgb = rgb.resize(target, Image.Resampling.BILINEAR, reducing_gap=2.0)
+                frames.append(rgb)
+            return DecodedImage(
+                frames=tuple(frames),
+                format=fmt,
+                full_size=transposed,
+                scale=scale,
+                metadata=metadata,
+            )
     except UnreadableImageError:
         raise
     except UnidentifiedImageError:
-        raise UnreadableImageError(
+        raise _unreadable(
             "unknown_format",
             "het bestand is geen foto in een bekend formaat",
             "the file is not a photo in a known format",
         ) from None
     except Image.DecompressionBombError:
-        raise UnreadableImageError(
+        raise _unreadable(
             "too_many_pixels",
             "de foto heeft te veel pixels (mogelijk een decompressiebom)",
             "the photo has too many pixels (possibly a decompression bomb)",
         ) from None
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
-        truncated = "truncated" in str(exc).lower()
-        raise UnreadableImageError(
+    except Exception as exc:
+        # Hostile files reach corners of the decoders (struct.error, IndexError, ...): they
+        # are all "this photo cannot be used", never a crash.
+        truncated = "truncated" in str(exc).lower() or isinstance(exc, EOFError)
+        raise _unreadable(
             "truncated" if truncated else "corrupt",
             "de foto is afgebroken (onvolledig bestand)" if truncated else "de foto is beschadigd",
             "the photo is truncated" if truncated else "the photo is corrupt",
         ) from None
+
+
+def _oriented_size(img: Image.Image, width: int, height: int) -> tuple[int, int]:
+    """The size after applying EXIF orientation (5-8 swap width and height)."""
+    try:
+        orientation = img.getexif().get(0x0112, 1)
+    except Exception:
+        orientation = 1
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
