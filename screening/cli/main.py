@@ -25,6 +25,7 @@ from screening.cli.inputs import (
     read_image,
     read_limited,
 )
+from screening.cli.registry import registry_app
 from screening.decision_json import decision_to_dict
 from screening.errors import EmptyTextError, InputError, ScreeningError
 from screening.messages import Lang
@@ -49,6 +50,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(registry_app, name="registry")
 
 
 @app.callback()

@@ -1,0 +1,192 @@
+"""Connecting to the registry database, configuring it, and bringing its schema up to date.
+
+SQLite (the embedded default) runs in WAL mode with a busy timeout and foreign keys on, and
+every write transaction starts with BEGIN IMMEDIATE: a deferred transaction that reads and
+then writes can fail at once with "database is locked" when another process wrote in
+between, whereas IMMEDIATE waits its turn (busy_timeout) before reading anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from screening.errors import ConfigError, RegistryUnavailableError
+from screening.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The newest migration in migrations/versions (a test checks this against Alembic). Kept as
+#: a constant so that opening an up-to-date registry does not import Alembic at all: every
+#: CLI call and pipeline start pays for that otherwise.
+HEAD_REVISION = "0001_initial"
+DEFAULT_DB_NAME = "registry.sqlite3"
+#: Execution option that marks a connection as a writer (BEGIN IMMEDIATE on SQLite).
+WRITE_OPTION = "registry_write"
+#: pg_advisory_xact_lock key that serialises migrations and imports on PostgreSQL.
+PG_LOCK_KEY = 0x5C_0C0E_57
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, or the embedded SQLite file in the data directory (created)."""
+    if settings.database_url:
+        return settings.database_url
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RegistryUnavailableError(
+            f"cannot create the data directory {settings.data_dir}: {exc.strerror}",
+            f"kan de gegevensmap {settings.data_dir} niet aanmaken: {exc.strerror}",
+        ) from None
+    return f"sqlite:///{settings.data_dir / DEFAULT_DB_NAME}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another database (or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def create_registry_engine(url: str) -> Engine:
+    """An engine for SQLite or PostgreSQL (psycopg 3), configured for the registry."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"SCREENING_DATABASE_URL is not a database URL: {url!r}",
+            f"SCREENING_DATABASE_URL is geen database-URL: {url!r}",
+        ) from None
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            path = sqlite_path(url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # The file holds personal data: owner-only from the start (SQLite gives its
+                # -wal and -shm files the same mode).
+                if not path.exists():
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            engine = create_engine(parsed, connect_args={"timeout": 30})
+            _configure_sqlite(engine)
+            return engine
+        if backend == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    except (NoSuchModuleError, ImportError) as exc:
+        raise ConfigError(
+            f"no database driver for {safe_url(url)}: {exc}",
+            f"geen databasestuurprogramma voor {safe_url(url)}: {exc}",
+        ) from None
+    except OSError as exc:
+        raise RegistryUnavailableError(
+            f"cannot create the folder for {safe_url(url)}: {exc.strerror}",
+            f"kan de map voor {safe_url(url)} niet aanmaken: {exc.strerror}",
+        ) from None
+    raise ConfigError(
+        f"the registry supports SQLite and PostgreSQL, not {backend!r} ({safe_url(url)})",
+        f"het register werkt met SQLite en PostgreSQL, niet met {backend!r} ({safe_url(url)})",
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module; `_on_begin` issues BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # A consent record must survive a power cut once the CLI said it was saved.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def lock_for_writing(conn: Connection) -> None:
+    """On PostgreSQL, serialise with other migrations/imports until the transaction ends."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+
+
+def head_revision() -> str | None:
+    """The newest migration shipped with the package, as Alembic computes it."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest migration (a no-op when it is already there)."""
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        conn.rollback()
+    if current == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        lock_for_writing(conn)
+        log.info("upgrading the registry schema from %s to %s", current, HEAD_REVISION)
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@contextmanager
+def unavailable_on_error(url: str) -> Iterator[None]:
+    """Turn a database failure into RegistryUnavailableError; never leak a raw driver error."""
+    try:
+        yield
+    except DBAPIError as exc:
+        kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+        log.warning("registry database error: %s", kind)
+        raise RegistryUnavailableError(
+            f"the consent registry at {safe_url(url)} is unavailable ({kind}): "
+            f"{_first_line(exc.orig)}",
+            f"het toestemmingsregister op {safe_url(url)} is niet bereikbaar ({kind}): "
+            f"{_first_line(exc.orig)}",
+        ) from None
+    except SQLAlchemyError as exc:
+        log.warning("registry database error: %s", type(exc).__name__)
+        raise RegistryUnavailableError(
+            f"the consent registry at {safe_url(url)} failed: {type(exc).__name__}",
+            f"het toestemmingsregister op {safe_url(url)} gaf een fout: {type(exc).__name__}",
+        ) from None
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""

@@ -1,0 +1,160 @@
+"""The registry's value types: frozen dataclasses that callers get back, never ORM rows.
+
+Nothing here carries face-template bytes: a template leaves the store only as a decrypted
+vector handed to the in-process matcher (`FaceCandidate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from consent_store.purposes import Purpose
+from consent_store.school_year import SchoolYear
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+class Role(StrEnum):
+    """A person's relation to the school."""
+
+    PUPIL = "pupil"
+    STAFF = "staff"
+    INTERN = "intern"
+
+
+class ConsentDecision(StrEnum):
+    """What one consent record says."""
+
+    GRANTED = "granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class GivenBy(StrEnum):
+    """Who made the decision a record holds.
+
+    `staff` means a school employee recorded it without stating who asked (e.g. a withdrawal
+    by phone). It never makes a grant count; a staff member's own consent is `self`.
+    """
+
+    SELF = "self"
+    PARENT = "parent"
+    GUARDIAN = "guardian"
+    STAFF = "staff"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.PUPIL: ("leerling", "pupil"),
+    Role.STAFF: ("medewerker", "staff member"),
+    Role.INTERN: ("stagiair", "intern"),
+}
+DECISION_LABELS: dict[ConsentDecision, tuple[str, str]] = {
+    ConsentDecision.GRANTED: ("gegeven", "granted"),
+    ConsentDecision.REFUSED: ("geweigerd", "refused"),
+    ConsentDecision.WITHDRAWN: ("ingetrokken", "withdrawn"),
+}
+GIVEN_BY_LABELS: dict[GivenBy, tuple[str, str]] = {
+    GivenBy.SELF: ("zelf", "self"),
+    GivenBy.PARENT: ("ouder", "parent"),
+    GivenBy.GUARDIAN: ("voogd", "guardian"),
+    GivenBy.STAFF: ("school (namens onbekend)", "school (on behalf of someone unstated)"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonInfo:
+    """A person in the registry, identified by the school's own id (`external_id`)."""
+
+    external_id: str
+    display_name: str
+    role: Role
+    birth_date: date
+    school: str | None = None
+    group: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentEntry:
+    """One consent record, exactly as it was appended."""
+
+    record_id: int
+    person_id: str
+    purpose: Purpose
+    school_year: SchoolYear
+    decision: ConsentDecision
+    given_by: GivenBy
+    effective_on: date
+    recorded_by: str
+    recorded_at: datetime
+    evidence: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChange:
+    """One entry of the person-change log: who created or changed a person, and what."""
+
+    person_id: str
+    action: str  # "created" or "updated"
+    changes: Mapping[str, tuple[str | None, str | None]]
+    changed_by: str
+    changed_at: datetime
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentState:
+    """Whether consent holds for one person, purpose and date, with the record that decides."""
+
+    valid: bool
+    #: Stable short reason: granted, refused, withdrawn, none, not_yet, not_eligible.
+    code: str
+    reason_nl: str
+    reason_en: str
+    purpose: Purpose
+    on_date: date
+    record: ConsentEntry | None = None
+
+    def reason(self, lang: str = "nl") -> str:
+        """The reason in the requested language (Dutch by default)."""
+        return self.reason_nl if lang == "nl" else self.reason_en
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateInfo:
+    """What may be said about a stored face template: everything except the template."""
+
+    model_id: str
+    source_sha256: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FaceCandidate:
+    """A decrypted template for the in-process face matcher; never serialised or listed."""
+
+    person_id: str
+    model_id: str
+    vector: npt.NDArray[np.float32] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    source: str
+    rows: int
+    people_added: int
+    people_updated: int
+    records_added: int
+    records_skipped: int
+    dry_run: bool
+    #: Human-readable lines describing each change: (Dutch, English); capped for display.
+    changes: tuple[tuple[str, str], ...] = ()
