@@ -63,7 +63,7 @@ def main() -> None:
     print(f"post: {len(text)} characters")
 
     t0 = time.perf_counter()
-    pipeline = build_pipeline()
+    pipeline = build_pipeline(faces=False)
     print(f"build_pipeline: {(time.perf_counter() - t0) * 1000:.0f} ms (once per process)")
 
     post = Post(text=text, channel=Channel.INSTAGRAM, publish_on=date(2026, 11, 22))

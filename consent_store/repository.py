@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -691,16 +691,33 @@ class Registry:
         today: date | None = None,
     ) -> TemplateInfo:
         """Store an encrypted face template; refused unless biometric consent is valid today."""
+        [info] = self.add_face_templates(
+            external_id, model_id, [(template, source_sha256)], today=today
+        )
+        return info
+
+    def add_face_templates(
+        self,
+        external_id: str,
+        model_id: str,
+        templates: Sequence[tuple[Template, str]],
+        *,
+        today: date | None = None,
+    ) -> list[TemplateInfo]:
+        """Store several templates (template, source photo sha256) in one transaction."""
         cipher = self._require_cipher()
         model = _clean(model_id, "het model-id", "the model id", 100)
-        digest = source_sha256.strip().lower()
-        if not _SHA256_RE.match(digest):
-            raise RegistryInputError(
-                "source_sha256 must be 64 hexadecimal characters",
-                "source_sha256 moet uit 64 hexadecimale tekens bestaan",
-            )
-        data = _template_bytes(template)
+        prepared: list[tuple[bytes, str]] = []
+        for template, source_sha256 in templates:
+            digest = source_sha256.strip().lower()
+            if not _SHA256_RE.match(digest):
+                raise RegistryInputError(
+                    "source_sha256 must be 64 hexadecimal characters",
+                    "source_sha256 moet uit 64 hexadecimale tekens bestaan",
+                )
+            prepared.append((_template_bytes(template), digest))
         day = today or date.today()
+        infos: list[TemplateInfo] = []
         with self._write() as s:
             person = self._person_row(s, external_id, lock=True)
             records = self._records(s, person, Purpose.BIOMETRIC_MATCHING, SchoolYear.of(day).start)
@@ -714,20 +731,21 @@ class Registry:
                     "een gezichtstemplate mag alleen worden opgeslagen met geldige toestemming "
                     "voor gezichtsherkenning: " + state.reason_nl,
                 )
-            nonce, ciphertext = cipher.encrypt(data, associated_data(person.id, model))
-            row = FaceTemplateRow(
-                person_id=person.id,
-                model_id=model,
-                nonce=nonce,
-                ciphertext=ciphertext,
-                source_sha256=digest,
-                created_at=_now(),
-            )
-            s.add(row)
-            s.flush()
-            info = TemplateInfo(row.model_id, row.source_sha256, row.created_at)
-        log.info("registry: face template stored (row %d, model %s)", row.id, model)
-        return info
+            for data, digest in prepared:
+                nonce, ciphertext = cipher.encrypt(data, associated_data(person.id, model))
+                row = FaceTemplateRow(
+                    person_id=person.id,
+                    model_id=model,
+                    nonce=nonce,
+                    ciphertext=ciphertext,
+                    source_sha256=digest,
+                    created_at=_now(),
+                )
+                s.add(row)
+                s.flush()
+                infos.append(TemplateInfo(row.model_id, row.source_sha256, row.created_at))
+                log.info("registry: face template stored (row %d, model %s)", row.id, model)
+        return infos
 
     def templates_of(self, external_id: str) -> list[TemplateInfo]:
         """What is stored for a person (model, photo hash, when); never the templates."""
@@ -772,6 +790,20 @@ class Registry:
                     vector = np.frombuffer(plain, dtype="<f4").astype(np.float32)
                     out.append(FaceCandidate(person.external_id, template.model_id, vector))
             return out
+
+    def gallery_revision(self) -> tuple[int, int, int]:
+        """A cheap value that changes whenever the face candidates may have changed.
+
+        Templates are added (new id) or deleted (count drops) and consent records are only
+        ever appended (new id), so (template count, last template id, last consent record
+        id) changes with every write that matters; the date is the caller's part of the key.
+        """
+        with self._read() as s:
+            count, last = s.execute(
+                select(func.count(FaceTemplateRow.id), func.max(FaceTemplateRow.id))
+            ).one()
+            last_record = s.execute(select(func.max(ConsentRecord.id))).scalar_one()
+            return (int(count), int(last or 0), int(last_record or 0))
 
     def _valid_biometric(self, s: Session, people: dict[int, Person], on_date: date) -> set[int]:
         if not people:

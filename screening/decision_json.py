@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from screening import __version__
+from screening.images.render import redaction_resolves
 from screening.messages import kind_advice, kind_label
 from screening.types import Decision, Finding, RatedFinding
 
@@ -36,6 +37,9 @@ def finding_to_dict(r: RatedFinding) -> dict[str, Any]:
         "score": round(f.score, 4),
         **_finding_location(f),
         "person_id": f.person_id,
+        "person_name": f.person_name,
+        "distance": None if f.distance is None else round(f.distance, 4),
+        "margin": None if f.margin is None else round(f.margin, 4),
         "evidence": {
             "explanation": f.evidence.explanation,
             "pattern": f.evidence.pattern,
@@ -70,6 +74,9 @@ def decision_to_dict(d: Decision) -> dict[str, Any]:
             }
             for r in d.reasons
         ],
+        # True when the only blocking findings are faces and photo metadata, which the
+        # redacted photos remove: the post may then go out with those photos.
+        "redacted_publishable": redaction_resolves(d),
         "policy": {"id": d.policy.id, "version": d.policy.version, "title": d.policy.title},
         "versions": {
             "screening": __version__,

@@ -8,6 +8,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from screening.types import PostContext
+
 
 @dataclass(frozen=True, slots=True)
 class TextDoc:
@@ -15,6 +17,7 @@ class TextDoc:
 
     text: str
     doc: Doc
+    context: PostContext | None = None
 
 
 def build_nlp(model: str | None = None) -> Language:
@@ -28,6 +31,6 @@ def build_nlp(model: str | None = None) -> Language:
     return spacy.blank("nl")
 
 
-def analyse(nlp: Language, text: str) -> TextDoc:
+def analyse(nlp: Language, text: str, context: PostContext | None = None) -> TextDoc:
     """Run the pipeline over `text` once."""
-    return TextDoc(text=text, doc=nlp(text))
+    return TextDoc(text=text, doc=nlp(text), context=context)

@@ -16,8 +16,10 @@ from spacy.language import Language
 from screening import __version__
 from screening.detectors.base import ImageDetector, TextDetector
 from screening.detectors.image_metadata import ImageMetadataDetector
+from screening.detectors.language import register_language
 from screening.detectors.pii import register_pii
 from screening.detectors.registry import DetectorRegistry
+from screening.detectors.sensitive import register_sensitive
 from screening.errors import (
     EmptyTextError,
     TextEncodingError,
@@ -38,11 +40,19 @@ INTAKE_NAME = "image_intake"
 INTAKE_VERSION = "1.0"
 
 
-def default_registry() -> DetectorRegistry:
-    """A registry holding every detector that ships with the project."""
+def default_registry(settings: Settings | None = None, *, faces: bool = True) -> DetectorRegistry:
+    """A registry holding every detector that ships with the project.
+
+    `faces=False` leaves out the face detector (and the seconds its models take to load),
+    for callers that screen text only; a photo screened without it holds as
+    'image.not_screened'.
+    """
     registry = DetectorRegistry()
     register_pii(registry)
+    register_language(registry)
+    register_sensitive(registry)
     registry.register_image(ImageMetadataDetector.name, ImageMetadataDetector)
+    del settings, faces  # the face detector is registered here once it lands
     return registry
 
 
@@ -108,7 +118,7 @@ class Pipeline:
         """Screen one post and decide publish or hold under the given (or default) pack."""
         pack = self.packs.get(policy)
         self.validate(post)
-        findings = [*self._screen_text(post.text), *self._screen_images(post)]
+        findings = [*self._screen_text(post), *self._screen_images(post)]
         decision = decide(
             findings,
             pack,
@@ -128,11 +138,11 @@ class Pipeline:
         )
         return decision
 
-    def _screen_text(self, text: str) -> list[Finding]:
-        if not text.strip():
+    def _screen_text(self, post: Post) -> list[Finding]:
+        if not post.text.strip():
             return []
         try:
-            doc: TextDoc = analyse(self.nlp, text)
+            doc: TextDoc = analyse(self.nlp, post.text, post.context)
         except Exception as exc:
             log.warning("text analysis failed: %s", type(exc).__name__)
             return [_error_finding("nlp", "1", exc)]
@@ -177,7 +187,7 @@ class Pipeline:
                 )
             for det in self.image_detectors:
                 try:
-                    findings.extend(det.detect(decoded, index))
+                    findings.extend(det.detect(decoded, index, post.context))
                 except Exception as exc:
                     log.warning("detector %s failed: %s", det.name, type(exc).__name__)
                     findings.append(_error_finding(det.name, det.version, exc, image_index=index))
@@ -196,11 +206,14 @@ def _unreadable(index: int, code: str, why: str) -> Finding:
 
 
 def build_pipeline(
-    settings: Settings | None = None, registry: DetectorRegistry | None = None
+    settings: Settings | None = None,
+    registry: DetectorRegistry | None = None,
+    *,
+    faces: bool = True,
 ) -> Pipeline:
     """Build the whole pipeline once: NLP, detectors, policy packs, policy options."""
     settings = settings or Settings()
-    registry = registry or default_registry()
+    registry = registry or default_registry(settings, faces=faces)
     return Pipeline(
         settings=settings,
         nlp=build_nlp(settings.spacy_model),

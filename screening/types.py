@@ -127,7 +127,13 @@ class Finding:
     evidence: Evidence
     span: Span | None = None
     region: ImageRegion | None = None
+    #: For faces and names: who it is (the registry's id and display name), when identified.
     person_id: str | None = None
+    person_name: str | None = None
+    #: For faces: distance to the nearest enrolled person, and how much nearer than the
+    #: second-nearest person (None when there is no such person).
+    distance: float | None = None
+    margin: float | None = None
 
     def __post_init__(self) -> None:
         if not _KIND_RE.match(self.kind):
@@ -136,6 +142,16 @@ class Finding:
             raise ValueError(f"score {self.score} is outside [0, 1]")
         if self.span is not None and self.region is not None:
             raise ValueError("a finding points at text or at an image, not both")
+
+
+@dataclass(frozen=True, slots=True)
+class PostContext:
+    """What detectors may need to know about the post beside its content."""
+
+    channel: Channel
+    publish_on: date
+    school: str | None = None
+    post_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +172,11 @@ class Post:
     images: tuple[ImageInput, ...] = ()
     school: str | None = None
     id: str | None = None
+
+    @property
+    def context(self) -> PostContext:
+        """The post's context for detectors."""
+        return PostContext(self.channel, self.publish_on, self.school, self.id)
 
 
 @dataclass(frozen=True, slots=True)

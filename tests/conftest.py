@@ -44,8 +44,8 @@ def _isolated_env(
 
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
-    """The default pipeline, built once for the session."""
-    return build_pipeline(Settings())
+    """The text pipeline (no face detector: photos hold as not screened), built once."""
+    return build_pipeline(Settings(), faces=False)
 
 
 @pytest.fixture(scope="session")

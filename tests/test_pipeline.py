@@ -19,7 +19,16 @@ from screening.images.intake import DecodedImage
 from screening.nlp import TextDoc
 from screening.pipeline import Pipeline, build_pipeline, default_registry
 from screening.settings import Settings
-from screening.types import Action, Channel, Evidence, Finding, ImageInput, Post, Severity
+from screening.types import (
+    Action,
+    Channel,
+    Evidence,
+    Finding,
+    ImageInput,
+    Post,
+    PostContext,
+    Severity,
+)
 
 SECRET = "Sanne heeft een geheim: 0612345678"
 
@@ -38,7 +47,7 @@ class ExplodingImage(ImageDetector):
 
     checks_faces = True
 
-    def detect(self, image: DecodedImage, index: int) -> Sequence[Finding]:
+    def detect(self, image: DecodedImage, index: int, context: PostContext) -> Sequence[Finding]:
         raise MemoryError
 
 
@@ -191,6 +200,6 @@ def test_decompression_bomb_is_refused_before_decoding(pipeline: Pipeline) -> No
     from tests.images.drawing import png_bytes
 
     settings = pipeline.settings.model_copy(update={"max_image_pixels": 10_000})
-    small = build_pipeline(settings)
+    small = build_pipeline(settings, faces=False)
     decision = small.screen(_post("", (ImageInput("groot.png", png_bytes(200, 200)),)))
     assert decision.findings[0].finding.evidence.validation == "too_many_pixels"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import date
 from enum import IntEnum
@@ -25,6 +26,7 @@ from screening.cli.inputs import (
     read_image,
     read_limited,
 )
+from screening.cli.eval import eval_app
 from screening.cli.registry import registry_app
 from screening.decision_json import decision_to_dict
 from screening.errors import EmptyTextError, InputError, ScreeningError
@@ -51,6 +53,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(registry_app, name="registry")
+app.add_typer(eval_app, name="eval")
 
 
 @app.callback()
@@ -130,6 +133,20 @@ def check(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Taal van de uitvoer: nl of en.")
     ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate", help="Schrijf de foto's met omkaderde, benoemde gezichten in deze map."
+        ),
+    ] = None,
+    redact: Annotated[
+        Path | None,
+        typer.Option(
+            "--redact",
+            help="Schrijf publiceerbare foto's (gezichten zonder "
+            "toestemming vervaagd, zonder metadata) in deze map.",
+        ),
+    ] = None,
 ) -> None:
     """Controleer een bericht en zeg: publiceren of niet publiceren (check a post)."""
     settings = Settings()
@@ -146,10 +163,12 @@ def check(
         default_channel = parse_channel(channel)
         publish_on = parse_date(when) if when else date.today()
         if jsonl is not None:
-            if text is not None or file is not None or image:
+            if text is not None or file is not None or image or annotate or redact:
                 raise InputError(
-                    "--jsonl cannot be combined with a text, --file or --image",
-                    "--jsonl gaat niet samen met een tekst, --file of --image",
+                    "--jsonl cannot be combined with a text, --file, --image, --annotate "
+                    "or --redact",
+                    "--jsonl gaat niet samen met een tekst, --file, --image, --annotate of "
+                    "--redact",
                 )
             code = _check_jsonl(jsonl, out, default_channel, publish_on, policy, settings)
             raise typer.Exit(code)
@@ -162,10 +181,12 @@ def check(
             )
         from screening.pipeline import build_pipeline
 
-        pipeline = build_pipeline(settings)
+        # Face models take seconds to load: only when there are photos to look at.
+        pipeline = build_pipeline(settings, faces=bool(photos))
         pipeline.packs.get(policy)  # an unknown policy is a usage error before any work
         post = Post(text=body, channel=default_channel, publish_on=publish_on, images=photos)
         decision = pipeline.screen(post, policy)
+        _write_pictures(decision, post, annotate, redact, language)
     except ScreeningError as err:
         _fail(err, language)
     if as_json:
@@ -175,6 +196,30 @@ def check(
 
         render_decision(Console(), decision, post, language)
     raise typer.Exit(_exit_for([decision]))
+
+
+def _write_pictures(
+    decision: Decision, post: Post, annotate: Path | None, redact: Path | None, lang: Lang
+) -> None:
+    """Write annotated and/or redacted photos and say where (on stderr: stdout is the
+    decision)."""
+    from screening.images.render import write_outputs
+
+    err = Console(stderr=True)
+    for folder, kind, title in (
+        (annotate, "annotate", ("Geannoteerde foto's", "Annotated photos")),
+        (redact, "redact", ("Publiceerbare foto's", "Publishable photos")),
+    ):
+        if folder is None:
+            continue
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"{str(folder)!r} is not a folder", f"{str(folder)!r} is geen map")
+        paths = write_outputs(decision, post, folder, kind=kind, lang=lang)
+        err.print(
+            f"{title[0] if lang == 'nl' else title[1]}: "
+            + (", ".join(str(p) for p in paths) or "-"),
+            highlight=False,
+        )
 
 
 def _check_jsonl(
@@ -236,5 +281,16 @@ def main() -> None:
     try:
         app()
     except ScreeningError as err:  # a configuration problem raised outside a command
-        Console(stderr=True).print(f"[bold red]fout[/] {err}")
+        Console(stderr=True).print(f"[bold red]fout[/] {err}", highlight=False)
         sys.exit(Exit.CONFIG_ERROR)
+    except Exception as exc:
+        # A bug, not the user's doing: no traceback for them (it could quote the post), a
+        # clear exit code, and the traceback on request.
+        if os.environ.get("SCREENING_DEBUG"):
+            raise
+        Console(stderr=True).print(
+            f"[bold red]interne fout / internal error[/] {type(exc).__name__}; "
+            "zet SCREENING_DEBUG=1 voor details / set SCREENING_DEBUG=1 for details",
+            highlight=False,
+        )
+        sys.exit(Exit.INTERNAL_ERROR)

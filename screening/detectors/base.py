@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from screening.images.intake import DecodedImage
 from screening.nlp import TextDoc
-from screening.types import Finding
+from screening.types import Finding, PostContext
 
 
 class TextDetector(ABC):
@@ -32,5 +32,5 @@ class ImageDetector(ABC):
     checks_faces: ClassVar[bool] = False
 
     @abstractmethod
-    def detect(self, image: DecodedImage, index: int) -> Sequence[Finding]:
+    def detect(self, image: DecodedImage, index: int, context: PostContext) -> Sequence[Finding]:
         """All findings of this detector in the image at position `index` of the post."""

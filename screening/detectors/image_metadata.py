@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from screening.detectors.base import ImageDetector
 from screening.images.intake import DecodedImage
-from screening.types import Evidence, Finding, ImageRegion
+from screening.types import Evidence, Finding, ImageRegion, PostContext
 
 
 class ImageMetadataDetector(ImageDetector):
@@ -16,7 +16,7 @@ class ImageMetadataDetector(ImageDetector):
     name: ClassVar[str] = "image_metadata"
     version: ClassVar[str] = "1.0"
 
-    def detect(self, image: DecodedImage, index: int) -> Sequence[Finding]:
+    def detect(self, image: DecodedImage, index: int, context: PostContext) -> Sequence[Finding]:
         """Names the kinds of fields found; their values are never copied."""
         meta = image.metadata
         if not meta.has_personal_data:

@@ -100,7 +100,7 @@ def test_the_schools_own_contact_details_are_a_notice(pipeline: Pipeline) -> Non
             "public_contacts": ["030-1234567", "P.de.Vries@deschool.nl", "Kerkplein 4, 3512 AB"]
         }
     )
-    school = build_pipeline(settings)
+    school = build_pipeline(settings, faces=False)
     post = Post(text=SCHOOL_POST, channel=Channel.WEBSITE, publish_on=date(2026, 11, 22))
     d = school.screen(post)
     got = {

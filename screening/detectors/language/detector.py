@@ -1,0 +1,308 @@
+"""Insulting, bullying, threatening, demeaning and profane language (SVOK III.A.6).
+
+Four kinds of finding, each with the exact span in the original text and evidence saying which
+list entry or phrase fired, which disguise was undone and at whom the words are aimed:
+
+* `language.insult` -- a word that insults anywhere ("klootzak", "kankerlijer"), or a milder
+  one aimed at a person by a phrase ("je bent een sukkel", "wat een idioot ben jij");
+* `language.hate` -- a group slur, or a phrase that demeans a group ("moslims zijn tuig");
+* `language.threat` -- "ik maak je af", "ik weet waar je woont", "zulke mensen moeten dood";
+* `language.profanity` -- a vulgar word or curse aimed at nothing or at a thing ("kutweer",
+  "die printer is kut", "kanker mooi").
+
+Two rules keep harmless posts harmless. A phrase does not fire when a negation is inside it
+("je bent geen idioot") or right after it ("ik haat vrouwen niet"). A sentence that talks
+about a word instead of using it (counter-speech: "zeg nooit 'mongool' tegen iemand") does not
+fire when the word is quoted or the sentence has a negation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from screening.detectors.base import TextDetector
+from screening.detectors.language.lexicon import NEGATIONS, Phrase, PhraseIndex, read_phrases
+from screening.detectors.language.normalise import Normalised, Token, normalised, render
+from screening.detectors.language.words import DELIBERATE, Hit, Words
+from screening.detectors.pii._common import best_non_overlapping, make_finding
+from screening.nlp import TextDoc
+from screening.resources import models_dir
+from screening.types import Evidence, Finding
+
+_CLASSES = {
+    "INS": r"[^ §]+§[a-z]*i[a-z]*",
+    "GRP": r"[^ §]+§[a-z]*g[a-z]*",
+    "NAME": r"[^ §]+§[a-z]*n[a-z]*",
+    "PERS": r"(?:(?:je|jou|jij|jullie|hem|haar|u|hun)(?:§[a-z]+)?|[^ §]+§[a-z]*[gn][a-z]*)",
+}
+_CLASS_WORDS = {"PERS": frozenset(("je", "jou", "jij", "julie", "hem", "haar", "u", "hun"))}
+_TAG_CLASSES = {"i": ("INS",), "g": ("GRP", "PERS"), "n": ("NAME", "PERS")}
+#: A negation right after a phrase, in the same clause, undoes it: "ik haat vrouwen niet".
+_TRAILING_NEGATIONS = frozenset(NEGATIONS[:3])
+_KIND = {
+    "insult": "language.insult",
+    "hate": "language.hate",
+    "profanity": "language.profanity",
+    "threat": "language.threat",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    kind: str
+    start: int
+    end: int
+    score: float
+    evidence: Evidence
+    tokens: range
+
+
+@dataclass(frozen=True, slots=True)
+class _PhraseKind:
+    """What the phrases of one file report: kind, base score and whom they aim at."""
+
+    kind: str
+    score: float
+    target: str
+
+
+class OffensiveLanguageDetector(TextDetector):
+    """Insults, threats, hate and profanity, robust to disguise and to Dutch negation."""
+
+    name: ClassVar[str] = "offensive_language"
+    version: ClassVar[str] = "1.0"
+
+    def __init__(self, lexicons: Path | None = None) -> None:
+        folder = lexicons if lexicons is not None else models_dir() / "lexicons"
+        self.words = Words(folder)
+        lang = folder / "language"
+        self.phrase_kinds: dict[str, _PhraseKind] = {}  # by file name
+        phrases: list[Phrase] = []
+        for file, kind, score, target in (
+            ("threats.txt", "threat", 0.9, "person or group"),
+            ("hate_phrases.txt", "hate", 0.85, "group"),
+            ("insult_phrases.txt", "insult", 0.8, "person"),
+            ("profanity_phrases.txt", "profanity", 0.8, "nothing in particular"),
+        ):
+            self.phrase_kinds[file] = _PhraseKind(kind, score, target)
+            phrases += read_phrases(lang / file, _CLASSES)
+        # One index for all files: a post is walked once, whatever the number of phrases.
+        self.phrases = PhraseIndex(phrases, _CLASS_WORDS)
+
+    def detect(self, doc: TextDoc) -> Sequence[Finding]:
+        """Every insult, threat, hate phrase and profanity in the text."""
+        norm = normalised(doc.text, doc.doc)
+        if not norm.tokens:
+            return []
+        hits = self._word_hits(norm)
+        candidates = [c for c in self._token_candidates(norm, hits) if c is not None]
+        candidates += self._phrase_candidates(norm, hits)
+        candidates = self._without_counter_speech(norm, candidates)
+        findings: list[Finding] = []
+        for kind in _KIND.values():
+            of_kind = [c for c in candidates if c.kind == kind]
+            for c in best_non_overlapping(of_kind):
+                findings.append(
+                    make_finding(self, c.kind, doc.text, c.start, c.end, c.score, c.evidence)
+                )
+        findings.sort(key=lambda f: (f.span.start if f.span else 0, f.kind))
+        return findings
+
+    # -- words ---------------------------------------------------------------------------
+
+    def _word_hits(self, norm: Normalised) -> list[tuple[Hit, tuple[str, ...]] | None]:
+        """Per token: what it is, with the disguises undone; spaced-out words joined."""
+        tokens = norm.tokens
+        hits: list[tuple[Hit, tuple[str, ...]] | None] = []
+        for tok in tokens:
+            deliberate = bool(tok.tricks) and any(t in DELIBERATE for t in tok.tricks)
+            hit = self.words.lookup(tok.form, deliberate)
+            hits.append((hit, tok.tricks) if hit is not None else None)
+        # "kanker lijer", "kan ker": two or three words that together are a strong hit. Only
+        # words that begin such a hit are tried, which keeps this cheap.
+        heads = self.words.join_heads
+        common = self.words.common
+        for i, tok in enumerate(tokens):
+            if hits[i] is not None or tok.boundary_after or tok.form not in heads:
+                continue
+            joined = tok.form
+            all_common = tok.form in common
+            for j in range(i + 1, min(i + 3, len(tokens))):
+                if hits[j] is not None:
+                    break
+                joined += tokens[j].form
+                all_common = all_common and tokens[j].form in common
+                if len(joined) >= 5 and not all_common:
+                    hit = self.words.lookup(joined, True)
+                    # "heeft kanker gehad" is no "kankergehad": only hits aimed at someone.
+                    if hit is not None and hit.kind != "mild" and hit.target != "object":
+                        hits[i] = (hit, ("spaces inside the word",))
+                        for k in range(i + 1, j + 1):
+                            hits[k] = (hit, ("joined",))
+                        break
+                if tokens[j].boundary_after or joined not in heads:
+                    break
+        return hits
+
+    def _token_candidates(
+        self, norm: Normalised, hits: list[tuple[Hit, tuple[str, ...]] | None]
+    ) -> list[_Candidate | None]:
+        out: list[_Candidate | None] = []
+        tokens = norm.tokens
+        i = 0
+        while i < len(tokens):
+            found = hits[i]
+            if found is None or found[0].kind == "mild" or "joined" in found[1]:
+                i += 1
+                continue
+            hit, tricks = found
+            j = i + 1
+            while j < len(tokens) and (h := hits[j]) is not None and "joined" in h[1]:
+                j += 1
+            start, end = tokens[i].start, tokens[j - 1].end
+            out.append(
+                _Candidate(
+                    _KIND[hit.kind],
+                    start,
+                    end,
+                    hit.score,
+                    _word_evidence(hit, tricks, norm.text[start:end]),
+                    range(i, j),
+                )
+            )
+            i = j
+        return out
+
+    # -- phrases -------------------------------------------------------------------------
+
+    def _tagged(
+        self, norm: Normalised, hits: list[tuple[Hit, tuple[str, ...]] | None]
+    ) -> list[str]:
+        """Token forms with their classes: i (insult word), g (group), n (first name)."""
+        forms: list[str] = []
+        for tok, found in zip(norm.tokens, hits, strict=True):
+            hit = found[0] if found else None
+            tags = ""
+            if hit is not None and hit.kind in ("insult", "mild") and hit.target == "person":
+                tags += "i"
+            if hit is not None and hit.kind == "hate":
+                tags += "i" if hit.how.startswith("curse compound") else "g"
+            elif tok.form in self.words.groups:
+                tags += "g"
+            if self._is_name(tok):
+                tags += "n"
+            forms.append(f"{tok.form}§{tags}" if tags else tok.form)
+        return forms
+
+    def _is_name(self, tok: Token) -> bool:
+        return (
+            tok.capitalised
+            and tok.form.isalpha()
+            and tok.text.lower() not in self.words.common_as_written
+            and len(tok.form) > 1
+        )
+
+    def _phrase_candidates(
+        self, norm: Normalised, hits: list[tuple[Hit, tuple[str, ...]] | None]
+    ) -> list[_Candidate]:
+        forms = self._tagged(norm, hits)
+        tagged = render(norm.tokens, forms)
+        classes_of = [
+            [name for tag in form.partition("§")[2] for name in _TAG_CLASSES[tag]] for form in forms
+        ]
+        out: list[_Candidate] = []
+        for phrase, m in self.phrases.matches(tagged, classes_of):
+            phrase_set = self.phrase_kinds[phrase.where.partition(":")[0]]
+            cstart, cend = m.span()
+            touched = tagged.token_range(cstart, max(cstart + 1, cend - 1))
+            after = touched.stop
+            if (
+                after < len(norm.tokens)
+                and not norm.tokens[after - 1].boundary_after
+                and norm.tokens[after].form in _TRAILING_NEGATIONS
+            ):
+                continue  # "ik haat vrouwen niet"
+            if touched.start > 0 and norm.tokens[touched.start - 1].form in NEGATIONS[:2]:
+                continue  # "niet 'ik maak je af' zeggen"
+            start = norm.tokens[touched.start].start
+            end = norm.tokens[touched.stop - 1].end
+            word_hits = [hits[k][0] for k in touched if hits[k] is not None]  # type: ignore[index]
+            score = max([phrase_set.score, *(h.score for h in word_hits if h.kind != "profanity")])
+            if phrase_set.kind == "insult" and word_hits:
+                # A mild word's own score ("nerd 0.5") caps what the phrase makes of it.
+                score = min(score, max(h.score for h in word_hits))
+            words = ", ".join(f"'{h.entry}' ({h.list_name})" for h in word_hits)
+            tricks = sorted({t for k in touched for t in norm.tokens[k].tricks})
+            explanation = (
+                f"{phrase_set.kind} aimed at {phrase_set.target}: "
+                f"'{norm.text[start:end]}' matches '{phrase.source}' ({phrase.where})"
+            )
+            if words:
+                explanation += f"; words: {words}"
+            if tricks:
+                explanation += f"; disguise undone: {', '.join(tricks)}"
+            out.append(
+                _Candidate(
+                    _KIND[phrase_set.kind],
+                    start,
+                    end,
+                    round(score, 3),
+                    Evidence(
+                        explanation=explanation,
+                        pattern=phrase.where,
+                        validation=f"target: {phrase_set.target}",
+                        context_words=tuple(h.entry for h in word_hits),
+                    ),
+                    touched,
+                )
+            )
+        return out
+
+    # -- counter-speech ------------------------------------------------------------------
+
+    def _without_counter_speech(
+        self, norm: Normalised, candidates: list[_Candidate]
+    ) -> list[_Candidate]:
+        """Drop hits in sentences that mention a word to reject it instead of using it."""
+        if not candidates:
+            return candidates
+        sentence_of: list[int] = []
+        sentence = 0
+        for tok in norm.tokens:
+            sentence_of.append(sentence)
+            if tok.boundary_after == ".":
+                sentence += 1
+        cues: set[int] = set()
+        negated: set[int] = set()
+        for tok, s in zip(norm.tokens, sentence_of, strict=True):
+            if tok.form in self.words.counter_cues:
+                cues.add(s)
+            if tok.form in NEGATIONS:
+                negated.add(s)
+        kept: list[_Candidate] = []
+        for c in candidates:
+            s = sentence_of[c.tokens.start]
+            quoted = any(norm.tokens[k].quoted for k in c.tokens)
+            if s in cues and (quoted or s in negated) and c.kind != "language.threat":
+                continue
+            kept.append(c)
+        return kept
+
+
+def _word_evidence(hit: Hit, tricks: tuple[str, ...], text: str) -> Evidence:
+    """Why one word fired: the list and entry, how it matched, the target, the disguise."""
+    where = f"{hit.list_name}:{hit.line}" if hit.line else hit.list_name
+    what = f"'{hit.entry}'" + (f" + '{hit.rest}' (canonical form)" if hit.rest else "")
+    explanation = f"{hit.kind} ({hit.how}): '{text}' is {what} from {where}; target: {hit.target}"
+    undone = [t for t in tricks if t != "joined"]
+    if undone:
+        explanation += f"; disguise undone: {', '.join(undone)}"
+    return Evidence(
+        explanation=explanation,
+        pattern=where,
+        validation=f"target: {hit.target}",
+        context_words=(hit.entry,),
+    )

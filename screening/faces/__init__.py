@@ -1,0 +1,1 @@
+"""Faces: detection, recognizability, templates and matching (dlib models)."""

@@ -1,0 +1,163 @@
+"""Pictures people would rather look at than read: annotated and redacted photos.
+
+Both work from the decision's face findings (boxes in full-size photo coordinates) and the
+original bytes, decoded again at full size. Neither output carries any of the original's
+metadata: the pixels are written into a fresh file.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from screening.images.intake import decode_image
+from screening.messages import Lang
+from screening.types import Box, Decision, Post, RatedFinding, Severity
+
+#: Face kinds that may stay visible in a redacted photo. Everything else is blurred: a face
+#: without consent, an unknown or ambiguous one, and (harmlessly) one judged not recognizable.
+KEEP_VISIBLE = frozenset({"face.consented"})
+
+#: Hold kinds that a redacted photo resolves: the faces are blurred, the metadata is gone.
+RESOLVED_BY_REDACTION = frozenset(
+    {"face.no_consent", "face.unknown", "face.ambiguous", "image.metadata"}
+)
+
+_COLOURS = {
+    "face.consented": (0, 160, 60),
+    "face.not_recognizable": (120, 120, 120),
+    "face.no_consent": (220, 0, 0),
+    "face.unknown": (220, 0, 0),
+    "face.ambiguous": (240, 140, 0),
+}
+_LABELS: dict[str, tuple[str, str]] = {
+    "face.consented": ("toestemming", "consent"),
+    "face.not_recognizable": ("niet herkenbaar", "not recognizable"),
+    "face.no_consent": ("GEEN toestemming", "NO consent"),
+    "face.unknown": ("onbekend", "unknown"),
+    "face.ambiguous": ("onzeker wie", "not sure who"),
+}
+
+
+def face_findings(decision: Decision, image_index: int) -> list[RatedFinding]:
+    """The face findings with a box on one image of the post."""
+    return [
+        r
+        for r in decision.findings
+        if r.finding.region is not None
+        and r.finding.region.image_index == image_index
+        and r.finding.region.box is not None
+        and r.finding.kind.startswith("face.")
+    ]
+
+
+def redaction_resolves(decision: Decision) -> bool:
+    """Whether publishing the redacted photos would leave no blocking finding."""
+    holds = [r for r in decision.findings if r.severity is Severity.HOLD]
+    return bool(holds) and all(r.finding.kind in RESOLVED_BY_REDACTION for r in holds)
+
+
+def _full_size(data: bytes) -> Image.Image:
+    decoded = decode_image(data, max_bytes=len(data) + 1, max_pixels=10**9)
+    return decoded.frame
+
+
+def _padded(box: Box, size: tuple[int, int], pad: float) -> tuple[int, int, int, int]:
+    dx, dy = round(box.width * pad), round(box.height * pad)
+    return (
+        max(0, box.left - dx),
+        max(0, box.top - dy),
+        min(size[0], box.right + dx),
+        min(size[1], box.bottom + dy),
+    )
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow without FreeType support
+        return ImageFont.load_default()
+
+
+def annotate(data: bytes, findings: Sequence[RatedFinding], lang: Lang) -> Image.Image:
+    """The photo with every face boxed in its verdict's colour and labelled."""
+    img = _full_size(data).copy()
+    draw = ImageDraw.Draw(img)
+    width = max(2, round(max(img.size) / 400))
+    font = _font(max(12, round(max(img.size) / 60)))
+    for r in findings:
+        f = r.finding
+        assert f.region is not None and f.region.box is not None
+        box = f.region.box
+        colour = _COLOURS.get(f.kind, (220, 0, 0))
+        draw.rectangle(
+            (box.left, box.top, box.right - 1, box.bottom - 1), outline=colour, width=width
+        )
+        nl, en = _LABELS.get(f.kind, (f.kind, f.kind))
+        label = (f.person_name + ": " if f.person_name else "") + (nl if lang == "nl" else en)
+        text_box = draw.textbbox((box.left, box.bottom + width), label, font=font)
+        draw.rectangle(text_box, fill=colour)
+        draw.text((box.left, box.bottom + width), label, fill=(255, 255, 255), font=font)
+    return img
+
+
+def redact(data: bytes, findings: Sequence[RatedFinding]) -> Image.Image:
+    """The photo with every face that may not be shown blurred beyond recognition."""
+    img = _full_size(data).copy()
+    for r in findings:
+        if r.finding.kind in KEEP_VISIBLE:
+            continue
+        assert r.finding.region is not None and r.finding.region.box is not None
+        area = _padded(r.finding.region.box, img.size, pad=0.25)
+        patch = img.crop(area)
+        w, h = patch.size
+        # Pixelate to a few blocks, then blur: neither a person nor a face model can
+        # recover the face, and no face detector finds one there.
+        small = patch.resize((max(1, w // 16), max(1, h // 16)), Image.Resampling.BILINEAR)
+        patch = small.resize((w, h), Image.Resampling.NEAREST)
+        patch = patch.filter(ImageFilter.GaussianBlur(radius=max(2, min(w, h) // 12)))
+        img.paste(patch, area[:2])
+    return img
+
+
+def save_clean(img: Image.Image, path: Path) -> Path:
+    """Write `img` as JPEG (or PNG for .png) without any metadata."""
+    buf = io.BytesIO()
+    if path.suffix.lower() == ".png":
+        img.save(buf, "PNG")
+    else:
+        path = path.with_suffix(".jpg")
+        img.convert("RGB").save(buf, "JPEG", quality=92)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def write_outputs(
+    decision: Decision, post: Post, folder: Path, *, kind: str, lang: Lang = "nl"
+) -> list[Path]:
+    """Write the annotated (`kind='annotate'`) or redacted photos of a post into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, image in enumerate(post.images):
+        findings = face_findings(decision, index)
+        unreadable = any(
+            r.finding.kind == "image.unreadable"
+            and r.finding.region is not None
+            and r.finding.region.image_index == index
+            for r in decision.findings
+        )
+        if unreadable:
+            continue
+        out = (
+            annotate(image.data, findings, lang)
+            if kind == "annotate"
+            else redact(image.data, findings)
+        )
+        stem = Path(image.name).stem or f"foto-{index + 1}"
+        suffix = ".png" if Path(image.name).suffix.lower() == ".png" else ".jpg"
+        tag = "geannoteerd" if kind == "annotate" else "publiceerbaar"
+        written.append(save_clean(out, folder / f"{index + 1:02d}-{stem}-{tag}{suffix}"))
+    return written
