@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from screening.cli.eval import eval_app
 from screening.cli.inputs import (
     decode_text,
     parse_channel,
@@ -26,7 +27,6 @@ from screening.cli.inputs import (
     read_image,
     read_limited,
 )
-from screening.cli.eval import eval_app
 from screening.cli.registry import registry_app
 from screening.decision_json import decision_to_dict
 from screening.errors import EmptyTextError, InputError, ScreeningError
