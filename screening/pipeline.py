@@ -40,6 +40,24 @@ INTAKE_NAME = "image_intake"
 INTAKE_VERSION = "1.0"
 
 
+def build_face_detector(settings: Settings) -> ImageDetector:
+    """The face detector with its models, thresholds and (lazily opened) consent registry."""
+    from consent_store.repository import open_registry
+    from screening.detectors.faces import FaceConsentDetector
+    from screening.faces.detect import load_detection_config
+    from screening.faces.match import load_match_thresholds
+    from screening.faces.models import load_face_models
+    from screening.faces.quality import load_recognizability_config
+
+    return FaceConsentDetector(
+        models=load_face_models(),
+        detection=load_detection_config(),
+        recognizability=load_recognizability_config(),
+        thresholds=load_match_thresholds(),
+        registry=lambda: open_registry(settings),
+    )
+
+
 def default_registry(settings: Settings | None = None, *, faces: bool = True) -> DetectorRegistry:
     """A registry holding every detector that ships with the project.
 
@@ -52,7 +70,9 @@ def default_registry(settings: Settings | None = None, *, faces: bool = True) ->
     register_language(registry)
     register_sensitive(registry)
     registry.register_image(ImageMetadataDetector.name, ImageMetadataDetector)
-    del settings, faces  # the face detector is registered here once it lands
+    if faces:
+        face_settings = settings or Settings()
+        registry.register_image("faces", lambda: build_face_detector(face_settings))
     return registry
 
 

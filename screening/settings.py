@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     max_image_pixels: int = 120_000_000
     #: Photos are reduced to this longer side (pixels) for detection; boxes are reported in
     #: full-size coordinates.
-    detection_max_side: int = 2400
+    detection_max_side: int = 2000
     #: Minimum detector score for a finding to block, per kind or 'area.*'; below it the
     #: finding is shown as a notice.
     min_score: dict[str, float] = Field(default_factory=lambda: {"pii.*": 0.5})

@@ -52,3 +52,9 @@ def pipeline() -> Pipeline:
 def nlp_nl() -> Language:
     """A blank Dutch spaCy pipeline, built once for all text-detector tables."""
     return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def face_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """The full pipeline with the face detector, on an empty registry of its own."""
+    return build_pipeline(Settings(data_dir=tmp_path_factory.mktemp("face-registry")), faces=True)

@@ -671,3 +671,49 @@ def export(
                 f"{count} rows written to {file}.",
             )
         )
+
+
+@registry_app.command("enroll-face")
+def enroll_face(
+    person_id: Annotated[str, typer.Argument(metavar="ID", help="Id van de persoon.")],
+    photos: Annotated[
+        list[Path], typer.Argument(metavar="PHOTO...", help="Foto's met precies één gezicht.")
+    ],
+    lang: LangOpt = None,
+) -> None:
+    """Schrijf een gezicht in (enrol a face): één template per foto, alleen met toestemming.
+
+    Elke foto moet precies één duidelijk gezicht tonen; anders wordt niets opgeslagen.
+    """
+    language = _lang(lang)
+    with _errors(language):
+        from screening.faces.detect import load_detection_config
+        from screening.faces.enroll import enroll
+        from screening.faces.models import load_face_models
+        from screening.faces.quality import load_recognizability_config
+
+        settings = Settings()
+        for path in photos:
+            if not path.is_file():
+                raise InputError(
+                    f"photo {str(path)!r} does not exist", f"foto {str(path)!r} bestaat niet"
+                )
+        with _open() as registry:
+            stored = enroll(
+                registry,
+                person_id,
+                photos,
+                load_face_models(),
+                load_detection_config(),
+                load_recognizability_config(),
+                settings,
+            )
+        typer.echo(
+            _t(
+                language,
+                f"{len(stored)} gezichtstemplate(s) opgeslagen voor {person_id} "
+                f"(model {stored[0].model_id}).",
+                f"{len(stored)} face template(s) stored for {person_id} "
+                f"(model {stored[0].model_id}).",
+            )
+        )

@@ -83,6 +83,8 @@ def render_decision(console: Console, decision: Decision, post: Post, lang: Lang
         blocking = r.severity is Severity.HOLD
         line = Text(f"[{r.id}] ", style="dim")
         line.append(kind_label(f.kind, lang), style="bold red" if blocking else "bold yellow")
+        if f.person_name:
+            line.append(f": {f.person_name}", style="bold")
         line.append(f"  ({severity_text(r.severity.value, lang)}; ")
         line.append(f"{w['article']} {', '.join(labels.get(a, a) for a in r.articles)})")
         if r.note:

@@ -23,7 +23,6 @@ ENCODER_MODEL_ID = "dlib_face_recognition_resnet_model_v1"
 _FILES = {
     "encoder": "dlib_face_recognition_resnet_model_v1.dat",
     "landmarks5": "shape_predictor_5_face_landmarks.dat",
-    "landmarks68": "shape_predictor_68_face_landmarks.dat",
     "cnn": "mmod_human_face_detector.dat",
 }
 
@@ -47,12 +46,16 @@ def file_sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class FaceModels:
-    """dlib's HOG and CNN detectors, landmark predictors and the 128-d face encoder."""
+    """dlib's HOG and CNN detectors, the 5-point landmark predictor and the face encoder.
+
+    The 68-point predictor that face_recognition_models also ships is deliberately not
+    loaded: nothing needs it, and it was trained on iBUG 300-W, whose licence excludes
+    commercial use.
+    """
 
     hog: Any
     cnn: Any
     landmarks5: Any
-    landmarks68: Any
     encoder: Any
     encoder_id: str = ENCODER_MODEL_ID
 
@@ -73,6 +76,5 @@ def load_face_models(folder: Path | None = None) -> FaceModels:
         hog=dlib.get_frontal_face_detector(),
         cnn=dlib.cnn_face_detection_model_v1(str(paths["cnn"])),
         landmarks5=dlib.shape_predictor(str(paths["landmarks5"])),
-        landmarks68=dlib.shape_predictor(str(paths["landmarks68"])),
         encoder=dlib.face_recognition_model_v1(str(paths["encoder"])),
     )

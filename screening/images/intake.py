@@ -10,6 +10,7 @@ at full size and then shrunk.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -163,7 +164,9 @@ def decode_image(
                 scale = max_side / max(width, height)
                 if fmt in ("JPEG", "MPO"):
                     # Decode straight at 1/2, 1/4 or 1/8 size; exact size follows below.
-                    img.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))
+                    # Pillow picks the smallest scale whose result is at least this size, so ask
+                    # for exactly the target (rounded up), not a pixel more.
+                    img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             frames = []
             for frame in _frames(img, max_frames):
                 frame.load()

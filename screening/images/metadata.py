@@ -26,7 +26,7 @@ _EXIF_IFD = 0x8769
 
 # XMP properties that name a person or a place (namespaces vary; the local names do not).
 _XMP_FIELDS = re.compile(
-    rb"<?(?:dc:creator|photoshop:AuthorsPosition|photoshop:City|Iptc4xmpCore:Location|"
+    rb"<?(?:dc:creator|photoshop:City|Iptc4xmpCore:Location|"
     rb"exif:GPSLatitude|exif:GPSLongitude|photoshop:Credit|xmpRights:Owner|"
     rb"Iptc4xmpExt:PersonInImage|mwg-rs:Name|dc:rights|Iptc4xmpCore:CreatorContactInfo)\b"
 )

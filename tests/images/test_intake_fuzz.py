@@ -144,3 +144,26 @@ def test_every_hostile_file_ends_in_a_hold_through_the_pipeline(pipeline: Pipeli
         }, (name, image_kinds)
         kinds |= image_kinds
     assert "image.unreadable" in kinds
+
+
+def test_hostile_files_through_face_screening(face_pipeline: Pipeline) -> None:
+    """With the face detector on, a file is published only if it decodes into real pixels.
+
+    Mutations that a decoder still reads (bit flips inside compressed data) give a picture,
+    and those pixels are what a platform would show: they are screened like any photo. Every
+    file that cannot be decoded holds.
+    """
+    decodable = 0
+    for name, data in CASES:
+        post = Post("Sportdag", Channel.INSTAGRAM, date(2026, 11, 22), (ImageInput(name, data),))
+        decision = face_pipeline.screen(post)
+        kinds = {f.finding.kind for f in decision.findings}
+        assert "screening.error" not in kinds, name
+        try:
+            decode_image(data, **LIMITS)
+        except UnreadableImageError:
+            assert decision.action is Action.HOLD and "image.unreadable" in kinds, name
+            continue
+        decodable += 1
+        assert "image.not_screened" not in kinds, name
+    assert decodable < len(CASES) // 3
