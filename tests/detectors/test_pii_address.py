@@ -6,18 +6,9 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.pii.address import AddressDetector
-from screening.nlp import analyse
-from screening.types import Finding
+from tests.detectors.tables import findings, texts
 
 DETECTOR = AddressDetector()
-
-
-def _findings(nlp: Language, text: str) -> list[Finding]:
-    return list(DETECTOR.detect(analyse(nlp, text)))
-
-
-def _texts(nlp: Language, text: str) -> set[str]:
-    return {f.span.text for f in _findings(nlp, text) if f.span is not None}
 
 
 FIRES = [
@@ -96,12 +87,12 @@ SILENT = [
 
 @pytest.mark.parametrize(("text", "expected"), FIRES)
 def test_finds_addresses(nlp_nl: Language, text: str, expected: set[str]) -> None:
-    assert _texts(nlp_nl, text) == expected
+    assert texts(DETECTOR, nlp_nl, text) == expected
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_stays_silent(nlp_nl: Language, text: str) -> None:
-    assert _texts(nlp_nl, text) == set()
+    assert texts(DETECTOR, nlp_nl, text) == set()
 
 
 @pytest.mark.parametrize(
@@ -118,7 +109,7 @@ def test_stays_silent(nlp_nl: Language, text: str) -> None:
     ],
 )
 def test_scores(nlp_nl: Language, text: str, score: float, pattern: str) -> None:
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.kind == "pii.address"
     assert finding.detector == "address"
     assert finding.score == score
@@ -127,7 +118,7 @@ def test_scores(nlp_nl: Language, text: str, score: float, pattern: str) -> None
 
 def test_merged_address_has_exact_span(nlp_nl: Language) -> None:
     text = "Post voor Sanne: Dorpsstraat 12, 1234 AB Utrecht. Dank!"
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.span is not None
     assert (finding.span.start, finding.span.end) == (17, 48)
     assert finding.evidence.explanation == "street address with postcode"

@@ -6,18 +6,9 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.pii.age import AgeDetector
-from screening.nlp import analyse
-from screening.types import Finding
+from tests.detectors.tables import findings, texts
 
 DETECTOR = AgeDetector()
-
-
-def _findings(nlp: Language, text: str) -> list[Finding]:
-    return list(DETECTOR.detect(analyse(nlp, text)))
-
-
-def _texts(nlp: Language, text: str) -> set[str]:
-    return {f.span.text for f in _findings(nlp, text) if f.span is not None}
 
 
 FIRES = [
@@ -102,12 +93,12 @@ SILENT = [
 
 @pytest.mark.parametrize(("text", "expected"), FIRES)
 def test_finds_ages(nlp_nl: Language, text: str, expected: set[str]) -> None:
-    assert _texts(nlp_nl, text) == expected
+    assert texts(DETECTOR, nlp_nl, text) == expected
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_stays_silent(nlp_nl: Language, text: str) -> None:
-    assert _texts(nlp_nl, text) == set()
+    assert texts(DETECTOR, nlp_nl, text) == set()
 
 
 @pytest.mark.parametrize(
@@ -121,7 +112,7 @@ def test_stays_silent(nlp_nl: Language, text: str) -> None:
     ],
 )
 def test_scores(nlp_nl: Language, text: str, score: float, pattern: str) -> None:
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.kind == "pii.age"
     assert finding.detector == "age"
     assert finding.score == score
@@ -129,6 +120,6 @@ def test_scores(nlp_nl: Language, text: str, score: float, pattern: str) -> None
 
 
 def test_explanation_gives_the_age(nlp_nl: Language) -> None:
-    (finding,) = _findings(nlp_nl, "Tim is 12 jaar oud.")
+    (finding,) = findings(DETECTOR, nlp_nl, "Tim is 12 jaar oud.")
     assert finding.evidence.explanation.startswith("age 12 ")
     assert finding.evidence.context_words == ("12 jaar oud",)

@@ -6,18 +6,9 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.pii.bsn import BsnDetector
-from screening.nlp import analyse
-from screening.types import Finding
+from tests.detectors.tables import findings, texts
 
 DETECTOR = BsnDetector()
-
-
-def _findings(nlp: Language, text: str) -> list[Finding]:
-    return list(DETECTOR.detect(analyse(nlp, text)))
-
-
-def _texts(nlp: Language, text: str) -> set[str]:
-    return {f.span.text for f in _findings(nlp, text) if f.span is not None}
 
 
 FIRES = [
@@ -71,12 +62,12 @@ SILENT = [
 
 @pytest.mark.parametrize(("text", "expected"), FIRES)
 def test_finds_valid_bsn(nlp_nl: Language, text: str, expected: set[str]) -> None:
-    assert _texts(nlp_nl, text) == expected
+    assert texts(DETECTOR, nlp_nl, text) == expected
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_stays_silent(nlp_nl: Language, text: str) -> None:
-    assert _texts(nlp_nl, text) == set()
+    assert texts(DETECTOR, nlp_nl, text) == set()
 
 
 @pytest.mark.parametrize(
@@ -91,7 +82,7 @@ def test_stays_silent(nlp_nl: Language, text: str) -> None:
     ],
 )
 def test_scores_and_evidence(nlp_nl: Language, text: str, score: float, pattern: str) -> None:
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.kind == "pii.bsn"
     assert finding.detector == "bsn"
     assert finding.detector_version == "1.0"
@@ -101,13 +92,13 @@ def test_scores_and_evidence(nlp_nl: Language, text: str, score: float, pattern:
 
 
 def test_context_words_are_reported(nlp_nl: Language) -> None:
-    (finding,) = _findings(nlp_nl, "Het burgerservicenummer (BSN) is 111222333")
+    (finding,) = findings(DETECTOR, nlp_nl, "Het burgerservicenummer (BSN) is 111222333")
     assert finding.evidence.context_words == ("burgerservicenummer", "bsn")
     assert "'bsn'" in finding.evidence.explanation
 
 
 def test_exact_span(nlp_nl: Language) -> None:
     text = "Leerling Sanne, BSN 111222333, groep 5"
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.span is not None
     assert (finding.span.start, finding.span.end) == (20, 29)

@@ -6,18 +6,9 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.pii.date_of_birth import DateOfBirthDetector
-from screening.nlp import analyse
-from screening.types import Finding
+from tests.detectors.tables import findings, texts
 
 DETECTOR = DateOfBirthDetector()
-
-
-def _findings(nlp: Language, text: str) -> list[Finding]:
-    return list(DETECTOR.detect(analyse(nlp, text)))
-
-
-def _texts(nlp: Language, text: str) -> set[str]:
-    return {f.span.text for f in _findings(nlp, text) if f.span is not None}
 
 
 FIRES = [
@@ -57,12 +48,12 @@ SILENT = [
 
 @pytest.mark.parametrize(("text", "expected"), FIRES)
 def test_finds_birth_dates(nlp_nl: Language, text: str, expected: set[str]) -> None:
-    assert _texts(nlp_nl, text) == expected
+    assert texts(DETECTOR, nlp_nl, text) == expected
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_stays_silent(nlp_nl: Language, text: str) -> None:
-    assert _texts(nlp_nl, text) == set()
+    assert texts(DETECTOR, nlp_nl, text) == set()
 
 
 @pytest.mark.parametrize(
@@ -76,7 +67,7 @@ def test_stays_silent(nlp_nl: Language, text: str) -> None:
     ],
 )
 def test_scores(nlp_nl: Language, text: str, score: float, pattern: str) -> None:
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.kind == "pii.date_of_birth"
     assert finding.detector == "date_of_birth"
     assert finding.score == score
@@ -84,6 +75,6 @@ def test_scores(nlp_nl: Language, text: str, score: float, pattern: str) -> None
 
 
 def test_evidence_names_the_date_and_words(nlp_nl: Language) -> None:
-    (finding,) = _findings(nlp_nl, "Sanne is geboren op 12 maart 2014")
+    (finding,) = findings(DETECTOR, nlp_nl, "Sanne is geboren op 12 maart 2014")
     assert "2014-03-12" in finding.evidence.explanation
     assert finding.evidence.context_words == ("is geboren",)

@@ -6,18 +6,9 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.pii.email import EmailDetector
-from screening.nlp import analyse
-from screening.types import Finding
+from tests.detectors.tables import findings, texts
 
 DETECTOR = EmailDetector()
-
-
-def _findings(nlp: Language, text: str) -> list[Finding]:
-    return list(DETECTOR.detect(analyse(nlp, text)))
-
-
-def _texts(nlp: Language, text: str) -> set[str]:
-    return {f.span.text for f in _findings(nlp, text) if f.span is not None}
 
 
 FIRES = [
@@ -57,12 +48,12 @@ SILENT = [
 
 @pytest.mark.parametrize(("text", "expected"), FIRES)
 def test_finds_addresses(nlp_nl: Language, text: str, expected: set[str]) -> None:
-    assert _texts(nlp_nl, text) == expected
+    assert texts(DETECTOR, nlp_nl, text) == expected
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_stays_silent(nlp_nl: Language, text: str) -> None:
-    assert _texts(nlp_nl, text) == set()
+    assert texts(DETECTOR, nlp_nl, text) == set()
 
 
 @pytest.mark.parametrize(
@@ -76,7 +67,7 @@ def test_stays_silent(nlp_nl: Language, text: str) -> None:
     ],
 )
 def test_scores_and_evidence(nlp_nl: Language, text: str, score: float, pattern: str) -> None:
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.kind == "pii.email"
     assert finding.detector == "email"
     assert finding.score == score
@@ -84,13 +75,13 @@ def test_scores_and_evidence(nlp_nl: Language, text: str, score: float, pattern:
 
 
 def test_role_address_is_explained(nlp_nl: Language) -> None:
-    (finding,) = _findings(nlp_nl, "info@school.nl")
+    (finding,) = findings(DETECTOR, nlp_nl, "info@school.nl")
     assert "function" in finding.evidence.explanation
 
 
 def test_mailto_is_context_not_span(nlp_nl: Language) -> None:
     text = "mailto:tim@ouders.nl"
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.span is not None
     assert (finding.span.start, finding.span.end) == (7, 20)
     assert "mailto:" in finding.evidence.context_words

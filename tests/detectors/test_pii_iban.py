@@ -6,18 +6,9 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.pii.iban import IbanDetector
-from screening.nlp import analyse
-from screening.types import Finding
+from tests.detectors.tables import findings, texts
 
 DETECTOR = IbanDetector()
-
-
-def _findings(nlp: Language, text: str) -> list[Finding]:
-    return list(DETECTOR.detect(analyse(nlp, text)))
-
-
-def _texts(nlp: Language, text: str) -> set[str]:
-    return {f.span.text for f in _findings(nlp, text) if f.span is not None}
 
 
 FIRES = [
@@ -51,12 +42,12 @@ SILENT = [
 
 @pytest.mark.parametrize(("text", "expected"), FIRES)
 def test_finds_valid_ibans(nlp_nl: Language, text: str, expected: set[str]) -> None:
-    assert _texts(nlp_nl, text) == expected
+    assert texts(DETECTOR, nlp_nl, text) == expected
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_stays_silent(nlp_nl: Language, text: str) -> None:
-    assert _texts(nlp_nl, text) == set()
+    assert texts(DETECTOR, nlp_nl, text) == set()
 
 
 @pytest.mark.parametrize(
@@ -69,7 +60,7 @@ def test_stays_silent(nlp_nl: Language, text: str) -> None:
     ],
 )
 def test_scores(nlp_nl: Language, text: str, score: float) -> None:
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.kind == "pii.iban"
     assert finding.detector == "iban"
     assert finding.score == score
@@ -79,5 +70,5 @@ def test_scores(nlp_nl: Language, text: str, score: float) -> None:
 
 
 def test_organisation_holder_is_explained(nlp_nl: Language) -> None:
-    (finding,) = _findings(nlp_nl, "NL91ABNA0417164300 t.n.v. Stichting Ouderraad")
+    (finding,) = findings(DETECTOR, nlp_nl, "NL91ABNA0417164300 t.n.v. Stichting Ouderraad")
     assert "organisation" in finding.evidence.explanation

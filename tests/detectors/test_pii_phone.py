@@ -6,18 +6,9 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.pii.phone import PhoneDetector
-from screening.nlp import analyse
-from screening.types import Finding
+from tests.detectors.tables import findings, texts
 
 DETECTOR = PhoneDetector()
-
-
-def _findings(nlp: Language, text: str) -> list[Finding]:
-    return list(DETECTOR.detect(analyse(nlp, text)))
-
-
-def _texts(nlp: Language, text: str) -> set[str]:
-    return {f.span.text for f in _findings(nlp, text) if f.span is not None}
 
 
 FIRES = [
@@ -85,12 +76,12 @@ SILENT = [
 
 @pytest.mark.parametrize(("text", "expected"), FIRES)
 def test_finds_phone_numbers(nlp_nl: Language, text: str, expected: set[str]) -> None:
-    assert _texts(nlp_nl, text) == expected
+    assert texts(DETECTOR, nlp_nl, text) == expected
 
 
 @pytest.mark.parametrize("text", SILENT)
 def test_stays_silent(nlp_nl: Language, text: str) -> None:
-    assert _texts(nlp_nl, text) == set()
+    assert texts(DETECTOR, nlp_nl, text) == set()
 
 
 @pytest.mark.parametrize(
@@ -108,7 +99,7 @@ def test_stays_silent(nlp_nl: Language, text: str) -> None:
 def test_scores_and_evidence(
     nlp_nl: Language, text: str, score: float, pattern: str, explains: str
 ) -> None:
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.kind == "pii.phone"
     assert finding.detector == "phone"
     assert finding.score == score
@@ -119,6 +110,6 @@ def test_scores_and_evidence(
 
 def test_exact_span_in_sentence(nlp_nl: Language) -> None:
     text = "Vragen? Bel juf Anne op 06-12345678, of mail haar."
-    (finding,) = _findings(nlp_nl, text)
+    (finding,) = findings(DETECTOR, nlp_nl, text)
     assert finding.span is not None
     assert (finding.span.start, finding.span.end) == (24, 35)
