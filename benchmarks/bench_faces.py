@@ -151,6 +151,42 @@ def main() -> None:
                     f"{ms(r.detect)}  {ms(r.landmarks)}  {total * 1000:7.1f}"
                 )
 
+    full_screen(args.repeat)
+
+
+ONE_FACE_PHOTO = (
+    Path(__file__).resolve().parents[2]
+    / "shared/data/faces/face_recognition/examples/knn_examples/test/obama1.jpg"
+)
+
+
+def full_screen(repeat: int) -> None:
+    """The whole image screening of a one-face photo per size: decode, detect, recognizability,
+    encode, match against an empty gallery and the verdict, through `Pipeline.screen`."""
+    import tempfile
+    from datetime import date
+
+    from screening.pipeline import build_pipeline
+    from screening.settings import Settings
+    from screening.types import Channel, ImageInput, Post
+
+    if ONE_FACE_PHOTO.is_file():
+        photo, name = Image.open(ONE_FACE_PHOTO).convert("RGB"), ONE_FACE_PHOTO.name
+    else:
+        photo, name = source_photo()
+    with tempfile.TemporaryDirectory() as data_dir:
+        pipeline = build_pipeline(Settings(data_dir=Path(data_dir)), faces=True)
+        print(f"-- full Pipeline.screen, photo {name}, detection_max_side "
+              f"{pipeline.settings.detection_max_side}")  # fmt: skip
+        for size_name, (width, height) in SIZES.items():
+            scaled = photo.resize((width, round(photo.height * width / photo.width)))
+            buf = io.BytesIO()
+            scaled.crop((0, 0, width, height)).save(buf, "JPEG", quality=90)
+            post = Post("", Channel.INSTAGRAM, date(2026, 11, 22),
+                        (ImageInput("photo.jpg", buf.getvalue()),))  # fmt: skip
+            times = timed(lambda post=post: pipeline.screen(post), repeat)  # type: ignore[misc]
+            print(f"{size_name:6} screen ms (median / p99) {ms(times)}")
+
 
 if __name__ == "__main__":
     main()
