@@ -211,6 +211,11 @@ def make_finding(
     )
 
 
+def with_context(explanation: str, context: tuple[str, ...]) -> str:
+    """`explanation`, followed by the context words that raised the score, if any."""
+    return f"{explanation}; context {quoted(context)}" if context else explanation
+
+
 def quoted(words: Iterable[str]) -> str:
     """Words as a quoted, comma-separated list for an explanation."""
     return ", ".join(f"'{w}'" for w in words)

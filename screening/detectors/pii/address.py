@@ -30,7 +30,7 @@ from screening.detectors.pii._common import (
     SpanSet,
     lead,
     make_finding,
-    quoted,
+    with_context,
     words,
 )
 from screening.detectors.pii.dates import MONTHS
@@ -303,8 +303,7 @@ class AddressDetector(TextDetector):
             else:
                 pattern = max((p.pattern for p in group), key=lambda p: p.score)
             explanation = _EXPLANATIONS[pattern.name]
-            if context:
-                explanation += f"; context {quoted(context)}"
+            explanation = with_context(explanation, context)
             findings.append(
                 make_finding(
                     self,

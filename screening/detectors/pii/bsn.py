@@ -17,7 +17,7 @@ from screening.detectors.pii._common import (
     SpanSet,
     lead,
     make_finding,
-    quoted,
+    with_context,
 )
 from screening.detectors.pii.iban import iban_like_spans
 from screening.nlp import TextDoc
@@ -152,8 +152,7 @@ class BsnDetector(TextDetector):
             if not context and self.NOT_A_BSN.find(text, start, end):
                 continue
             explanation = f"{len(digits)}-digit number that passes the BSN elfproef"
-            if context:
-                explanation += f"; context {quoted(context)}"
+            explanation = with_context(explanation, context)
             findings.append(
                 make_finding(
                     self,

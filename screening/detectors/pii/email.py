@@ -16,7 +16,7 @@ from screening.detectors.pii._common import (
     best_non_overlapping,
     make_finding,
     matches_near,
-    quoted,
+    with_context,
 )
 from screening.nlp import TextDoc
 from screening.types import Evidence, Finding
@@ -139,8 +139,7 @@ class EmailDetector(TextDetector):
                 explanation = "e-mail address"
             if kept.pattern.name == "email_obfuscated":
                 explanation += ", written with (at) instead of @"
-            if context:
-                explanation += f"; context {quoted(context)}"
+            explanation = with_context(explanation, context)
             findings.append(
                 make_finding(
                     self,

@@ -16,7 +16,7 @@ from screening.detectors.pii._common import (
     SpanSet,
     lead,
     make_finding,
-    quoted,
+    with_context,
 )
 from screening.nlp import TextDoc
 from screening.types import Evidence, Finding
@@ -100,8 +100,7 @@ class IbanDetector(TextDetector):
             if holder is not None:
                 score = min(score, self.ORGANISATION_SCORE)
                 explanation += f"; account holder looks like an organisation ({holder.group()!r})"
-            if context:
-                explanation += f"; context {quoted(context)}"
+            explanation = with_context(explanation, context)
             findings.append(
                 make_finding(
                     self,

@@ -21,7 +21,14 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberType
 
 from screening.detectors.base import TextDetector
-from screening.detectors.pii._common import Context, Pattern, SpanSet, lead, make_finding, quoted
+from screening.detectors.pii._common import (
+    Context,
+    Pattern,
+    SpanSet,
+    lead,
+    make_finding,
+    with_context,
+)
 from screening.detectors.pii.dates import find_dates
 from screening.detectors.pii.iban import iban_like_spans
 from screening.nlp import TextDoc
@@ -232,8 +239,7 @@ class PhoneDetector(TextDetector):
             context = self.CONTEXT.find(text, match.start, match.end)
             if not context and self.NOT_A_PHONE.find(text, match.start, match.end):
                 continue
-            if context:
-                explanation += f"; context {quoted(context)}"
+            explanation = with_context(explanation, context)
             findings.append(
                 make_finding(
                     self,
