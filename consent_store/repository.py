@@ -77,6 +77,7 @@ from screening.errors import (
     UnknownPersonError,
 )
 from screening.settings import Settings
+from screening.types import ConsentView
 
 if TYPE_CHECKING:
     import numpy as np
@@ -583,8 +584,19 @@ class Registry:
         log.info("registry: %s %s recorded (row %d)", purpose.value, decision.value, rows[0].id)
         return entries
 
-    def consent_on(self, external_id: str, purpose: Purpose, on_date: date) -> ConsentState:
-        """Whether `purpose` consent held for this person on `on_date` (any past date too)."""
+    def consent_on(
+        self,
+        external_id: str,
+        purpose: Purpose,
+        on_date: date,
+        view: ConsentView | None = None,
+    ) -> ConsentState:
+        """Whether `purpose` consent held for this person on `on_date` (any past date too).
+
+        `view` (the audit's) limits or widens which records count; see `ConsentView`.
+        """
+        if view is not None:
+            raise NotImplementedError("consent views are not implemented yet")
         year = SchoolYear.of(on_date).start
         # One round trip: the pipeline asks this for every face and every name in a post.
         query = (

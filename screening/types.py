@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 _KIND_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
@@ -145,6 +145,21 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentView:
+    """Which consent records count when judging a post: the audit's two points of view.
+
+    The default (no view) is the registry as it is now, for the post's publication date.
+    `known_at` counts only records recorded at or before that moment ("as it was known when
+    the post went out"); `withdrawals_until` also counts a refusal or withdrawal of the same
+    purpose that takes effect after the publication date, up to that date ("is it still
+    allowed to be online today").
+    """
+
+    known_at: datetime | None = None
+    withdrawals_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PostContext:
     """What detectors may need to know about the post beside its content."""
 
@@ -152,6 +167,8 @@ class PostContext:
     publish_on: date
     school: str | None = None
     post_id: str | None = None
+    #: How consent is judged; None means the registry as it is now (screening a draft).
+    consent_view: ConsentView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,11 +189,13 @@ class Post:
     images: tuple[ImageInput, ...] = ()
     school: str | None = None
     id: str | None = None
+    #: How consent is judged (the nightly audit sets this); None for a draft.
+    consent_view: ConsentView | None = None
 
     @property
     def context(self) -> PostContext:
         """The post's context for detectors."""
-        return PostContext(self.channel, self.publish_on, self.school, self.id)
+        return PostContext(self.channel, self.publish_on, self.school, self.id, self.consent_view)
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,7 +147,9 @@ class FaceConsentDetector(ImageDetector):
             )
         assert match.person_id is not None
         person = registry.get_person(match.person_id)
-        state = registry.consent_on(match.person_id, purpose, context.publish_on)
+        state = registry.consent_on(
+            match.person_id, purpose, context.publish_on, context.consent_view
+        )
         kind = "face.consented" if state.valid else "face.no_consent"
         return FaceVerdict(
             face,
