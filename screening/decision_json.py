@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from screening import __version__
-from screening.images.render import redaction_resolves
+from screening.images.redaction import redaction_resolves
 from screening.messages import kind_advice, kind_label
 from screening.types import Decision, Finding, RatedFinding
 

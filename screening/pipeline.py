@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from screening import __version__
 from screening.detectors.base import ImageDetector, TextDetector
@@ -32,6 +31,9 @@ from screening.policy.engine import PolicyOptions, decide
 from screening.policy.pack import PackSet, load_packs
 from screening.settings import Settings
 from screening.types import Decision, Evidence, Finding, ImageRegion, Post
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 

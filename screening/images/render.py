@@ -14,17 +14,21 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from screening.images.intake import decode_image
-from screening.messages import Lang
-from screening.types import Box, Decision, Post, RatedFinding, Severity
-
-#: Face kinds that may stay visible in a redacted photo. Everything else is blurred: a face
-#: without consent, an unknown or ambiguous one, and (harmlessly) one judged not recognizable.
-KEEP_VISIBLE = frozenset({"face.consented"})
-
-#: Hold kinds that a redacted photo resolves: the faces are blurred, the metadata is gone.
-RESOLVED_BY_REDACTION = frozenset(
-    {"face.no_consent", "face.unknown", "face.ambiguous", "image.metadata"}
+from screening.images.redaction import (
+    KEEP_VISIBLE,
+    RESOLVED_BY_REDACTION,
+    face_findings,
+    redaction_resolves,
 )
+from screening.messages import Lang
+from screening.types import Box, Decision, Post, RatedFinding
+
+__all__ = [
+    "KEEP_VISIBLE",
+    "RESOLVED_BY_REDACTION",
+    "face_findings",
+    "redaction_resolves",
+]
 
 _COLOURS = {
     "face.consented": (0, 160, 60),
@@ -40,24 +44,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "face.unknown": ("onbekend", "unknown"),
     "face.ambiguous": ("onzeker wie", "not sure who"),
 }
-
-
-def face_findings(decision: Decision, image_index: int) -> list[RatedFinding]:
-    """The face findings with a box on one image of the post."""
-    return [
-        r
-        for r in decision.findings
-        if r.finding.region is not None
-        and r.finding.region.image_index == image_index
-        and r.finding.region.box is not None
-        and r.finding.kind.startswith("face.")
-    ]
-
-
-def redaction_resolves(decision: Decision) -> bool:
-    """Whether publishing the redacted photos would leave no blocking finding."""
-    holds = [r for r in decision.findings if r.severity is Severity.HOLD]
-    return bool(holds) and all(r.finding.kind in RESOLVED_BY_REDACTION for r in holds)
 
 
 def _full_size(data: bytes) -> Image.Image:

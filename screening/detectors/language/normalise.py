@@ -19,9 +19,10 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: Digits and signs read as letters, but only inside a word that also has letters: "groep 7"
 #: stays a number, "h0er" becomes "hoer".
