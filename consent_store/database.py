@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from consent_store.location import DEFAULT_DB_NAME
 from screening.errors import ConfigError, RegistryUnavailableError
 from screening.settings import Settings
 
@@ -28,8 +29,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration in migrations/versions (a test checks this against Alembic). Kept as
 #: a constant so that opening an up-to-date registry does not import Alembic at all: every
 #: CLI call and pipeline start pays for that otherwise.
-HEAD_REVISION = "0001_initial"
-DEFAULT_DB_NAME = "registry.sqlite3"
+HEAD_REVISION = "0002_service_access"
 #: Execution option that marks a connection as a writer (BEGIN IMMEDIATE on SQLite).
 WRITE_OPTION = "registry_write"
 #: pg_advisory_xact_lock key that serialises migrations and imports on PostgreSQL.

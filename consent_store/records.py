@@ -158,3 +158,12 @@ class ImportReport:
     dry_run: bool
     #: Human-readable lines describing each change: (Dutch, English); capped for display.
     changes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """A person with the lookup keys of their names (`names.name_key`), for name matching."""
+
+    person: PersonInfo
+    key: str  # of the display name
+    alias_keys: tuple[str, ...]

@@ -17,6 +17,7 @@ from datetime import date
 from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, ConsentEntry, ConsentState, GivenBy, Role
 from consent_store.school_year import SchoolYear
+from screening.types import ConsentView
 
 #: Age from which a pupil decides on their own consent (UAVG art. 5: 16).
 AGE_OF_CONSENT = 16
@@ -150,4 +151,60 @@ def consent_state(
         f"niet geldig: geen toestemming vastgelegd voor schooljaar {year}",
         f"not valid: no consent recorded for school year {year}",
         None,
+    )
+
+
+def consent_state_in_view(
+    role: Role,
+    birth_date: date,
+    purpose: Purpose,
+    records: Iterable[ConsentEntry],
+    on_date: date,
+    view: ConsentView,
+) -> ConsentState:
+    """`consent_state` as seen from a `ConsentView` (the nightly audit's two points of view).
+
+    `known_at` drops every record recorded after that moment (what the school knew then).
+    `withdrawals_until` then looks past the publication date: when consent held on `on_date`,
+    the newest counting decision for the purpose that took effect after `on_date` and up to
+    that date (in the same or a later school year) decides; a refusal or withdrawal makes it
+    invalid, a new grant by the right person after such a withdrawal makes it valid again. A
+    school year ending without renewal is not a withdrawal: the codes require renewal for new
+    publications, not the removal of old ones.
+    """
+    known = [
+        r
+        for r in records
+        if r.purpose is purpose and (view.known_at is None or r.recorded_at <= view.known_at)
+    ]
+    base = consent_state(role, birth_date, purpose, known, on_date)
+    until = view.withdrawals_until
+    if not base.valid or until is None or until <= on_date:
+        return base
+    first_year = SchoolYear.of(on_date)
+    later = sorted(
+        (
+            r
+            for r in known
+            if r.school_year >= first_year
+            and on_date < r.effective_on <= until
+            and record_counts(role, birth_date, r)
+        ),
+        key=_order,
+    )
+    if not later or later[-1].decision is ConsentDecision.GRANTED:
+        return base
+    deciding = later[-1]
+    giver_nl, giver_en = giver_label(role, deciding.given_by)
+    day, published = deciding.effective_on.isoformat(), on_date.isoformat()
+    refused = deciding.decision is ConsentDecision.REFUSED
+    verb_nl, verb_en = ("geweigerd", "refused") if refused else ("ingetrokken", "withdrawn")
+    return ConsentState(
+        False,
+        deciding.decision.value,
+        f"niet meer geldig: na publicatie op {published} {verb_nl} door {giver_nl} op {day}",
+        f"no longer valid: {verb_en} by {giver_en} on {day}, after publication on {published}",
+        purpose,
+        on_date,
+        deciding,
     )

@@ -92,6 +92,12 @@ class DetectorRegistryError(ConfigError):
     code = "E102"
 
 
+class ModelDirError(ConfigError):
+    """A configured model folder (a school's own transformers model) cannot be used."""
+
+    code = "E110"
+
+
 # --- Consent registry (E2xx) -------------------------------------------------------------
 
 
@@ -187,3 +193,66 @@ class ConsentRequiredError(RegistryInputError):
     """An action needs a consent that is not valid (e.g. storing a face template)."""
 
     code = "E220"
+
+
+# --- The service (E6xx, issue 6); the API maps each to an HTTP status in one handler -----
+
+
+class ServiceInputError(InputError):
+    """A request to the service is malformed; nothing was screened and nothing changed."""
+
+    code = "E600"
+
+
+class NotAuthenticatedError(ServiceInputError):
+    """No API key or session was given, or it is unknown, revoked or expired."""
+
+    code = "E601"
+
+
+class PermissionDeniedError(ServiceInputError):
+    """The API key is valid but its roles do not allow this request."""
+
+    code = "E602"
+
+
+class RequestTooLargeError(ServiceInputError):
+    """The request body is over the configured limit."""
+
+    code = "E603"
+
+
+class NotFoundError(ServiceInputError):
+    """The route, screening, photo, override or key asked for does not exist."""
+
+    code = "E604"
+
+
+class RequestValidationFailedError(ServiceInputError):
+    """Fields of the request are missing or have the wrong form."""
+
+    code = "E605"
+
+
+class UnsupportedContentTypeError(ServiceInputError):
+    """The request body is not in the content type the route takes."""
+
+    code = "E606"
+
+
+class OverrideNotAllowedError(ServiceInputError):
+    """An override names a finding that is not a blocking finding of that decision."""
+
+    code = "E607"
+
+
+class MethodNotAllowedError(ServiceInputError):
+    """The route exists, but not for this HTTP method."""
+
+    code = "E608"
+
+
+class ServiceStartingError(ConfigError):
+    """The service is still loading its models; try again in a few seconds."""
+
+    code = "E609"

@@ -53,6 +53,30 @@ KIND_TEXTS: dict[str, KindText] = {
         "Controleer of deze persoon genoemd mag worden.",
         "Check that this person may be named.",
     ),
+    "pii.name_consented": KindText(
+        "Naam van een persoon met toestemming",
+        "Name of a person with consent",
+        "Geen actie nodig.",
+        "No action needed.",
+    ),
+    "pii.name_ambiguous": KindText(
+        "Naam past bij meerdere personen in het register",
+        "Name fits several people in the registry",
+        "Bevestig wie er bedoeld wordt, of haal de naam weg.",
+        "Confirm who is meant, or remove the name.",
+    ),
+    "pii.name_no_consent": KindText(
+        "Naam van een persoon die geen toestemming geeft",
+        "Name of a person who does not consent",
+        "Haal de naam weg.",
+        "Remove the name.",
+    ),
+    "pii.name_sensitive": KindText(
+        "Naam met een bijzonder persoonsgegeven (gezondheid, geloof, afkomst)",
+        "Name with special-category data (health, religion, origin)",
+        "Haal de naam of het gevoelige gegeven weg.",
+        "Remove the name or the sensitive detail.",
+    ),
     "pii.special_category": KindText(
         "Bijzonder persoonsgegeven (gezondheid, geloof, afkomst)",
         "Special-category data (health, religion, origin)",

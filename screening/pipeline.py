@@ -16,9 +16,11 @@ from screening import __version__
 from screening.detectors.base import ImageDetector, TextDetector
 from screening.detectors.image_metadata import ImageMetadataDetector
 from screening.detectors.language import register_language
+from screening.detectors.names import register_names
 from screening.detectors.pii import register_pii
 from screening.detectors.registry import DetectorRegistry
 from screening.detectors.sensitive import register_sensitive
+from screening.detectors.transformer import register_transformers
 from screening.errors import (
     EmptyTextError,
     TextEncodingError,
@@ -35,6 +37,8 @@ from screening.types import Decision, Evidence, Finding, ImageRegion, Post
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from screening.faces.cache import FaceAnalysisCache
+
 log = logging.getLogger(__name__)
 
 PIPELINE_NAME = "pipeline"
@@ -42,8 +46,13 @@ INTAKE_NAME = "image_intake"
 INTAKE_VERSION = "1.0"
 
 
-def build_face_detector(settings: Settings) -> ImageDetector:
-    """The face detector with its models, thresholds and (lazily opened) consent registry."""
+def build_face_detector(
+    settings: Settings, face_cache: FaceAnalysisCache | None = None
+) -> ImageDetector:
+    """The face detector with its models, thresholds and (lazily opened) consent registry.
+
+    `face_cache` (the nightly audit's) keeps detection results per photo between runs.
+    """
     from consent_store.repository import open_registry
     from screening.detectors.faces import FaceConsentDetector
     from screening.faces.detect import load_detection_config
@@ -57,10 +66,17 @@ def build_face_detector(settings: Settings) -> ImageDetector:
         recognizability=load_recognizability_config(),
         thresholds=load_match_thresholds(),
         registry=lambda: open_registry(settings),
+        cache=face_cache,
+        max_side=settings.detection_max_side,
     )
 
 
-def default_registry(settings: Settings | None = None, *, faces: bool = True) -> DetectorRegistry:
+def default_registry(
+    settings: Settings | None = None,
+    *,
+    faces: bool = True,
+    face_cache: FaceAnalysisCache | None = None,
+) -> DetectorRegistry:
     """A registry holding every detector that ships with the project.
 
     `faces=False` leaves out the face detector (and the seconds its models take to load),
@@ -71,10 +87,14 @@ def default_registry(settings: Settings | None = None, *, faces: bool = True) ->
     register_pii(registry)
     register_language(registry)
     register_sensitive(registry)
+    # Names are checked against the consent registry, opened only for a post with names.
+    register_names(registry, settings or Settings())
+    # A school's own transformers models, only when their folders are configured.
+    register_transformers(registry, settings or Settings())
     registry.register_image(ImageMetadataDetector.name, ImageMetadataDetector)
     if faces:
         face_settings = settings or Settings()
-        registry.register_image("faces", lambda: build_face_detector(face_settings))
+        registry.register_image("faces", lambda: build_face_detector(face_settings, face_cache))
     return registry
 
 
@@ -232,10 +252,14 @@ def build_pipeline(
     registry: DetectorRegistry | None = None,
     *,
     faces: bool = True,
+    face_cache: FaceAnalysisCache | None = None,
 ) -> Pipeline:
-    """Build the whole pipeline once: NLP, detectors, policy packs, policy options."""
+    """Build the whole pipeline once: NLP, detectors, policy packs, policy options.
+
+    `face_cache` is passed to the face detector (see `screening.faces.cache`).
+    """
     settings = settings or Settings()
-    registry = registry or default_registry(settings, faces=faces)
+    registry = registry or default_registry(settings, faces=faces, face_cache=face_cache)
     return Pipeline(
         settings=settings,
         nlp=build_nlp(settings.spacy_model),

@@ -52,9 +52,54 @@ class Settings(BaseSettings):
     public_contacts: list[str] = Field(default_factory=list)
     #: Text detectors to run, by registered name; empty means all registered ones.
     text_detectors: list[str] = Field(default_factory=list)
+    # --- a school's own transformers models (extra `transformers`; see models/transformers) --
+    #: Folder with a fine-tuned Dutch sequence-classification model (e.g. an offensive-language
+    #: RobBERT or BERTje) and its `screening.toml`; unset means no such model runs.
+    text_classifier_dir: Path | None = None
+    #: Folder with a Dutch token-classification (NER) model; its person entities become
+    #: 'pii.name' findings. Unset means no such model runs.
+    ner_model_dir: Path | None = None
+    #: Windows of text per forward pass of a transformers model.
+    transformer_batch_size: int = Field(default=8, ge=1)
+    #: Tokens per window, special tokens included (capped at the model's own limit); a longer
+    #: text is split into overlapping windows.
+    transformer_max_tokens: int = Field(default=128, ge=8)
+    #: Tokens that consecutive windows share, so words on a window's edge are seen in context.
+    transformer_overlap_tokens: int = Field(default=32, ge=0)
+    #: CPU threads torch uses for inference (process-wide; unset: torch's default, one per
+    #: core). 1 because on a 2-core machine that also serves requests, more threads contend
+    #: with the other work (benchmarks/bench_transformer.py); raise it on idle cores.
+    transformer_threads: int | None = Field(default=1, ge=1)
     #: Consent registry database (SQLAlchemy URL, e.g. postgresql+psycopg://host/db);
     #: unset means the embedded SQLite file <data_dir>/registry.sqlite3.
     database_url: str | None = None
     #: Key for face templates at rest: base64 of 32 random bytes. Unset with the embedded
     #: SQLite default means a key file `template.key` (mode 0600) beside the database.
     template_key: SecretStr | None = None
+    # --- the service (`screening serve`) ---------------------------------------------------
+    #: Browser origins allowed to call the API (CORS), e.g. '["https://intranet.school.nl"]'.
+    cors_origins: list[str] = Field(default_factory=list)
+    #: Largest request body the service accepts (bytes), checked while the body streams in.
+    max_request_bytes: int = 45 * 1024 * 1024
+    #: How long a web sign-in session lasts without a new sign-in (minutes).
+    session_minutes: int = 480
+    #: How long annotated and redacted photos stay downloadable (minutes, held in memory).
+    output_minutes: int = 30
+    #: Days the service keeps screened drafts' outputs on disk; 0 keeps nothing on disk.
+    retention_days: int = 0
+    # --- the nightly audit (`screening audit`) -------------------------------------------
+    #: Where the audit keeps its lock, resume journal and encrypted face cache (mode 0700);
+    #: unset means <data_dir>/audit.
+    audit_state_dir: Path | None = None
+    #: Seconds one HTTP request of the audit (sitemap, feed, photo, webhook) may take.
+    audit_http_timeout: float = 20.0
+    #: Largest sitemap or feed the audit reads, in bytes (photos use max_image_bytes).
+    audit_max_feed_bytes: int = 20 * 1024 * 1024
+    #: Mail server for `screening audit --notify-email`.
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_from: str = "screening@localhost"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    #: Upgrade the SMTP connection with STARTTLS before logging in.
+    smtp_starttls: bool = False

@@ -24,6 +24,16 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Session and module fixtures, built before any per-test environment, get a temporary
+    data dir too: a pipeline opens the consent registry there when a post names someone."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCREENING_DATA_DIR", str(tmp_path_factory.mktemp("session-data")))
+        patch.delenv("SCREENING_DATABASE_URL", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -43,9 +53,14 @@ def _isolated_env(
 
 
 @pytest.fixture(scope="session")
-def pipeline() -> Pipeline:
-    """The text pipeline (no face detector: photos hold as not screened), built once."""
-    return build_pipeline(Settings(), faces=False)
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """The text pipeline (no face detector: photos hold as not screened), built once.
+
+    Its data dir is a temporary one: a session fixture is built before the per-test
+    environment, and the name detector opens the consent registry under the data dir.
+    """
+    data = tmp_path_factory.mktemp("pipeline-data")
+    return build_pipeline(Settings(data_dir=data, database_url=None), faces=False)
 
 
 @pytest.fixture(scope="session")

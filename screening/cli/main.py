@@ -17,7 +17,9 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from screening.cli.audit import audit
 from screening.cli.eval import eval_app
 from screening.cli.inputs import (
     decode_text,
@@ -27,7 +29,9 @@ from screening.cli.inputs import (
     read_image,
     read_limited,
 )
+from screening.cli.keys import keys_app
 from screening.cli.registry import registry_app
+from screening.cli.serve import serve
 from screening.decision_json import decision_to_dict
 from screening.errors import EmptyTextError, InputError, ScreeningError
 from screening.messages import Lang
@@ -54,6 +58,9 @@ app = typer.Typer(
 )
 app.add_typer(registry_app, name="registry")
 app.add_typer(eval_app, name="eval")
+app.add_typer(keys_app, name="keys")
+app.command("serve")(serve)
+app.command("audit")(audit)
 
 
 @app.callback()
@@ -64,7 +71,9 @@ def _root() -> None:
 def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
     label = "fout" if lang == "nl" else "error"
     Console(stderr=True).print(
-        f"[bold red]{label}[/] [{err.code}] {err.message(lang)}", markup=True, highlight=False
+        f"[bold red]{label}[/] [{err.code}] {escape(err.message(lang))}",
+        markup=True,
+        highlight=False,
     )
     raise typer.Exit(Exit.INPUT_ERROR if err.category == "input" else Exit.CONFIG_ERROR)
 
@@ -281,7 +290,7 @@ def main() -> None:
     try:
         app()
     except ScreeningError as err:  # a configuration problem raised outside a command
-        Console(stderr=True).print(f"[bold red]fout[/] {err}", highlight=False)
+        Console(stderr=True).print(f"[bold red]fout[/] {escape(str(err))}", highlight=False)
         sys.exit(Exit.CONFIG_ERROR)
     except Exception as exc:
         # A bug, not the user's doing: no traceback for them (it could quote the post), a

@@ -11,12 +11,21 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+
 from screening.detectors.base import ImageDetector
 from screening.errors import RegistryError
+from screening.faces.cache import (
+    AnalysedFace,
+    FaceAnalysis,
+    FaceAnalysisCache,
+    analysis_key,
+    config_id,
+)
 from screening.faces.detect import DetectionConfig, detect_faces
 from screening.faces.encode import encode_faces
 from screening.faces.match import Gallery, MatchThresholds, classify
@@ -59,11 +68,18 @@ class FaceConsentDetector(ImageDetector):
         recognizability: RecognizabilityConfig,
         thresholds: MatchThresholds,
         registry: Callable[[], Registry],
+        cache: FaceAnalysisCache | None = None,
+        max_side: int | None = None,
     ) -> None:
         self.models = models
         self.detection = detection
         self.recognizability = recognizability
         self.thresholds = thresholds
+        #: Optional store of detection + recognizability + templates per photo (the audit's).
+        self.cache = cache
+        # Everything that changes what detection reports is part of the cache key; the frame
+        # size (max_side) too, since detection runs on the reduced frame.
+        self._config_id = config_id(self.version, detection, recognizability, max_side)
         self._registry_factory = registry
         self._registry: Registry | None = None
         self._gallery: tuple[tuple[date, tuple[int, int, int]], Gallery] | None = None
@@ -83,14 +99,43 @@ class FaceConsentDetector(ImageDetector):
                 self._gallery = (key, Gallery([(c.person_id, c.vector) for c in candidates]))
             return self._gallery[1]
 
+    def analyse(self, image: DecodedImage) -> FaceAnalysis:
+        """Detect, judge and encode every face, or take that from the cache when it has it."""
+        key = None
+        if self.cache is not None and image.sha256:
+            key = analysis_key(image.sha256, self.models.encoder_id, self._config_id)
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        faces = detect_faces(self.models, image, self.detection)
+        qualities = [assess(self.models, image, f, self.recognizability) for f in faces]
+        recognizable = [f for f, q in zip(faces, qualities, strict=True) if q.recognizable]
+        vectors = iter(encode_faces(self.models, image, recognizable) if recognizable else [])
+        # Landmarks are dropped once used: nothing downstream needs them, and a cached
+        # analysis holds only what matching and the report need.
+        analysis = FaceAnalysis(
+            tuple(
+                AnalysedFace(
+                    replace(f, landmarks5=()),
+                    q,
+                    np.asarray(next(vectors), dtype=np.float32) if q.recognizable else None,
+                )
+                for f, q in zip(faces, qualities, strict=True)
+            )
+        )
+        if key is not None and self.cache is not None:
+            self.cache.put(key, analysis)
+        return analysis
+
     def verdicts(self, image: DecodedImage, context: PostContext) -> list[FaceVerdict]:
         """Every face in `image` with its verdict (used for findings and for annotation)."""
         from consent_store.purposes import purpose_for_channel
 
-        faces = detect_faces(self.models, image, self.detection)
-        if not faces:
+        analysed = self.analyse(image).faces
+        if not analysed:
             return []
-        qualities = [assess(self.models, image, f, self.recognizability) for f in faces]
+        faces = [a.face for a in analysed]
+        qualities = [a.quality for a in analysed]
         recognizable = [i for i, q in enumerate(qualities) if q.recognizable]
         verdicts: list[FaceVerdict | None] = [
             None
@@ -110,7 +155,8 @@ class FaceConsentDetector(ImageDetector):
             # consent to appear is judged on the publication date.
             registry = self._open_registry()
             gallery = self._current_gallery(registry, date.today())
-            vectors = encode_faces(self.models, image, [faces[i] for i in recognizable])
+            templates = [analysed[i].template for i in recognizable]
+            vectors = np.stack([t for t in templates if t is not None])
             matches = gallery.match(vectors)
             purpose = purpose_for_channel(context.channel)
             for i, match in zip(recognizable, matches, strict=True):

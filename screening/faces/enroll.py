@@ -54,6 +54,18 @@ def prepare_photo(
         raise EnrolmentPhotoError(
             f"{name}: cannot be read ({exc.strerror})", f"{name}: kan niet worden gelezen"
         ) from None
+    return prepare_photo_data(name, data, models, detection, recognizability, settings)
+
+
+def prepare_photo_data(
+    name: str,
+    data: bytes,
+    models: FaceModels,
+    detection: DetectionConfig,
+    recognizability: RecognizabilityConfig,
+    settings: Settings,
+) -> EnrolmentPhoto:
+    """Check and encode one enrolment photo given as bytes (an upload), or raise why not."""
     try:
         image = decode_image(
             data,

@@ -9,6 +9,7 @@ at full size and then shrunk.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import warnings
@@ -61,6 +62,8 @@ class DecodedImage:
     full_size: tuple[int, int]
     scale: float
     metadata: ImageMetadata
+    #: sha256 (hex) of the bytes this was decoded from: the key of the audit's face cache.
+    sha256: str | None = None
 
     @property
     def frame(self) -> Image.Image:
@@ -185,6 +188,7 @@ def decode_image(
                 full_size=transposed,
                 scale=scale,
                 metadata=metadata,
+                sha256=hashlib.sha256(data).hexdigest(),
             )
     except UnreadableImageError:
         raise

@@ -28,6 +28,12 @@ FIRES = [
     ("Ze heeft dyslexie.", {(SPECIAL, "Ze heeft dyslexie", HOLD)}),
     ("Onze leerling Noor heeft diabetes.", {(SPECIAL, "Noor heeft diabetes", HOLD)}),
     ("Daan ligt in het ziekenhuis.", {(SPECIAL, "Daan ligt in het ziekenhuis", HOLD)}),
+    # A sentence-initial name is a person when a group follows: "Sanne uit groep 7".
+    (
+        "Tim uit 3B ligt in het ziekenhuis.",
+        {(SPECIAL, "Tim uit 3B ligt in het ziekenhuis", HOLD)},
+    ),
+    ("Sanne uit groep 7 heeft diabetes.", {(SPECIAL, "Sanne uit groep 7 heeft diabetes", HOLD)}),
     (
         "Tim heeft zijn arm gebroken bij het voetballen.",
         {(SPECIAL, "Tim heeft zijn arm gebroken", HOLD)},
@@ -96,6 +102,8 @@ MUST_NOT_FIRE = [
     "Bel bij ziekte van uw kind naar de administratie.",
     "Vanwege corona gaat de ouderavond online.",
     "Gisteren is groep 5 naar het ziekenhuis geweest voor een rondleiding.",
+    "Leerlingen uit groep 8 gingen naar het ziekenhuis voor een rondleiding.",
+    "Bezoekers uit Amsterdam waren ziek van de busreis.",
     "Helaas is de excursie geannuleerd.",
     "Wat een mooie sportdag vandaag! Dank aan alle vrijwilligers.",
     "Gefeliciteerd aan alle leerlingen: jullie zijn geslaagd!",

@@ -47,6 +47,8 @@ _CLASSES = {
     "NATIONALITY": r"[^ §]+§[a-z]*t[a-z]*",
     "GRADE": r"(?:10|[1-9](?:\.[0-9])?)(?: , [0-9])?",
 }
+#: A class code such as "3B", "2b" or "H4A".
+_CLASS_CODE = re.compile(r"[1-8][A-Za-z]|[A-Za-z]{1,3}[1-6][A-Za-z]?")
 #: How far back (in words) a person may stand from the fact in the same sentence.
 _REACH = 15
 
@@ -255,6 +257,8 @@ class SensitiveFactsDetector(TextDetector):
                 and tokens[k + 2].form in _GROUP_WORDS
             ):
                 return _Anchor("pupil", k, k + 3)
+        if self._names_pupil(tokens, k):  # "Sanne uit groep 7 is ziek", "Tim uit 3B ..."
+            return _Anchor("pupil", k, k + 3)
         if self._is_name(tokens, k):
             # "de opa van Jayden" is a pupil's relative, like "zijn opa".
             if k >= 2 and tokens[k - 1].form == "van" and tokens[k - 2].form in self.relatives:
@@ -265,6 +269,18 @@ class SensitiveFactsDetector(TextDetector):
             if nxt in self.verbs and not tok.boundary_after:
                 return _Anchor("pronoun", k, k + 1)
         return None
+
+    def _names_pupil(self, tokens: tuple[Token, ...], k: int) -> bool:
+        """A capitalised word followed by 'uit/van/in' and a group: "Sanne uit groep 7"."""
+        tok = tokens[k]
+        if not tok.capitalised or not tok.form.isalpha() or tok.text.lower() in self.common:
+            return False
+        if k + 2 >= len(tokens) or tok.boundary_after or tokens[k + 1].boundary_after:
+            return False
+        if tokens[k + 1].form not in ("uit", "van", "in"):
+            return False
+        group = tokens[k + 2].text
+        return tokens[k + 2].form in _GROUP_WORDS or _CLASS_CODE.fullmatch(group) is not None
 
     def _is_name(self, tokens: tuple[Token, ...], k: int) -> bool:
         tok = tokens[k]

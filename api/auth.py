@@ -1,0 +1,283 @@
+"""Who is calling: API keys with roles (stored hashed) and the web page's sign-in sessions.
+
+A raw key looks like `sps_<id>_<secret>`: the id finds the row, the SHA-256 of the whole key
+is compared in constant time with the stored one. The secret is 32 random bytes, so a plain
+SHA-256 is enough (a slow password hash protects low-entropy secrets, which these are not).
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from consent_store.access_schema import ApiKeyRow
+from consent_store.database import WRITE_OPTION, create_registry_engine, database_url, migrate
+from consent_store.database import unavailable_on_error as _unavailable
+from screening.errors import InputError, NotFoundError
+from screening.settings import Settings
+
+KEY_PREFIX = "sps"
+_RAW_KEY_RE = re.compile(r"^sps_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$")
+
+
+class Role(StrEnum):
+    """What a key may do."""
+
+    OFFICER = "officer"
+    REGISTRY_ADMIN = "registry_admin"
+    EXTENSION = "extension"
+    AUDITOR = "auditor"
+
+
+#: Dutch and English names of the roles, for messages.
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.OFFICER: ("communicatiemedewerker", "communications officer"),
+    Role.REGISTRY_ADMIN: ("registerbeheerder", "registry administrator"),
+    Role.EXTENSION: ("browserextensie", "browser extension"),
+    Role.AUDITOR: ("auditor", "auditor"),
+}
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A verified caller: the key's public id, its name and its roles (never the secret)."""
+
+    id: str
+    name: str
+    roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A key as listed: everything but the secret and its hash."""
+
+    id: str
+    name: str
+    roles: frozenset[Role]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def parse_roles(values: Iterable[str]) -> frozenset[Role]:
+    """Role names to roles; an unknown name is an input error listing the valid ones."""
+    roles: set[Role] = set()
+    for value in values:
+        try:
+            roles.add(Role(value.strip().lower()))
+        except ValueError:
+            valid = ", ".join(r.value for r in Role)
+            raise InputError(
+                f"unknown role {value!r}; choose from: {valid}",
+                f"onbekende rol {value!r}; kies uit: {valid}",
+            ) from None
+    if not roles:
+        raise InputError("give at least one role", "geef minstens één rol")
+    return frozenset(roles)
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _roles_text(roles: Iterable[Role]) -> str:
+    return ",".join(sorted(r.value for r in roles))
+
+
+def _roles_of(text: str) -> frozenset[Role]:
+    return frozenset(Role(r) for r in text.split(",") if r)
+
+
+#: How long a verified key is trusted without asking the database again. A key revoked by
+#: this process stops at once; one revoked by another process (`screening keys revoke`)
+#: within this many seconds.
+VERIFY_CACHE_SECONDS = 5.0
+
+
+class KeyStore:
+    """API keys in the registry database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._url = engine.url.render_as_string(hide_password=True)
+        # digest of the raw key -> (key, monotonic time it was verified); every request
+        # presents its key, and a database round trip per request costs more than the
+        # pre-check's own work.
+        self._verified: dict[str, tuple[ApiKey, float]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings) -> KeyStore:
+        """The key store of the configured registry database (created and migrated)."""
+        url = database_url(settings)
+        engine = create_registry_engine(url)
+        with _unavailable(url):
+            migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def create(self, name: str, roles: Iterable[Role]) -> tuple[ApiKey, str]:
+        """A new key; the raw key is returned once and only its hash is kept."""
+        clean = " ".join(name.split())
+        if not clean or len(clean) > 200:
+            raise InputError(
+                "a key needs a name of 1 to 200 characters (whose key it is)",
+                "een sleutel heeft een naam van 1 tot 200 tekens nodig (van wie hij is)",
+            )
+        role_set = frozenset(Role(r) for r in roles)
+        if not role_set:
+            raise InputError("give at least one role", "geef minstens één rol")
+        key_id = secrets.token_hex(6)
+        raw = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+        with _unavailable(self._url), Session(self._writer) as s, s.begin():
+            s.add(
+                ApiKeyRow(
+                    id=key_id,
+                    name=clean,
+                    roles=_roles_text(role_set),
+                    key_sha256=_digest(raw),
+                    created_at=datetime.now(UTC),
+                    revoked_at=None,
+                )
+            )
+        return ApiKey(key_id, clean, role_set), raw
+
+    def cached(self, raw: str) -> ApiKey | None:
+        """The key for a raw secret if it was verified in the last few seconds (no I/O)."""
+        digest = _digest(raw.strip())
+        with self._lock:
+            hit = self._verified.get(digest)
+        if hit is None or time.monotonic() - hit[1] > VERIFY_CACHE_SECONDS:
+            return None
+        return hit[0]
+
+    def verify(self, raw: str) -> ApiKey | None:
+        """The key for a raw secret, or None when it is malformed, unknown or revoked."""
+        match = _RAW_KEY_RE.match(raw.strip())
+        if match is None:
+            return None
+        digest = _digest(raw.strip())
+        with _unavailable(self._url), Session(self._engine) as s:
+            row = s.get(ApiKeyRow, match[1])
+            if row is None or row.revoked_at is not None:
+                return None
+            if not hmac.compare_digest(row.key_sha256, digest):
+                return None
+            key = ApiKey(row.id, row.name, _roles_of(row.roles))
+        with self._lock:
+            if len(self._verified) > 10_000:  # bounded: drop everything, it refills itself
+                self._verified.clear()
+            self._verified[digest] = (key, time.monotonic())
+        return key
+
+    def is_active(self, key_id: str) -> bool:
+        """Whether the key exists and is not revoked."""
+        with _unavailable(self._url), Session(self._engine) as s:
+            row = s.get(ApiKeyRow, key_id)
+            return row is not None and row.revoked_at is None
+
+    def list(self) -> builtins.list[KeyInfo]:
+        """Every key, revoked ones included, oldest first."""
+        with _unavailable(self._url), Session(self._engine) as s:
+            rows = s.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id))
+            return [
+                KeyInfo(r.id, r.name, _roles_of(r.roles), r.created_at, r.revoked_at) for r in rows
+            ]
+
+    def revoke(self, id: str) -> KeyInfo:
+        """Revoke a key (kept, so logs that name its id stay readable); idempotent."""
+        with _unavailable(self._url), Session(self._writer) as s, s.begin():
+            row = s.get(ApiKeyRow, id.strip())
+            if row is None:
+                raise NotFoundError(f"no API key with id {id!r}", f"geen API-sleutel met id {id!r}")
+            if row.revoked_at is None:
+                row.revoked_at = datetime.now(UTC)
+            with self._lock:
+                for digest in [d for d, (k, _) in self._verified.items() if k.id == row.id]:
+                    del self._verified[digest]
+            return KeyInfo(row.id, row.name, _roles_of(row.roles), row.created_at, row.revoked_at)
+
+    def any_active(self) -> bool:
+        """Whether at least one key can still be used."""
+        with _unavailable(self._url), Session(self._engine) as s:
+            found = s.scalar(select(ApiKeyRow.id).where(ApiKeyRow.revoked_at.is_(None)).limit(1))
+            return found is not None
+
+
+@dataclass
+class _Session:
+    key: ApiKey
+    expires: float
+    csrf: str
+
+
+class SessionStore:
+    """Web sign-in sessions, in memory: a random token per sign-in, expiring after a while.
+
+    In memory on purpose: a restart signs everyone out, and nothing about a session ever
+    reaches the disk.
+    """
+
+    def __init__(self, minutes: int = 480) -> None:
+        self._ttl = minutes * 60.0
+        self._sessions: dict[str, _Session] = {}
+        self._lock = threading.Lock()
+
+    def create(self, key: ApiKey) -> str:
+        """A new session for `key`; returns the token for the cookie."""
+        token = secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self._lock:
+            self._expire(now)
+            self._sessions[token] = _Session(key, now + self._ttl, secrets.token_urlsafe(24))
+        return token
+
+    def resolve(self, token: str) -> ApiKey | None:
+        """The key a live session belongs to, or None."""
+        session = self._live(token)
+        return session.key if session else None
+
+    def csrf_token(self, token: str) -> str | None:
+        """The session's CSRF token (for forms), or None for an unknown or expired session."""
+        session = self._live(token)
+        return session.csrf if session else None
+
+    def end(self, token: str) -> None:
+        """Sign out: forget the session."""
+        with self._lock:
+            self._sessions.pop(token, None)
+
+    def end_key(self, key_id: str) -> None:
+        """Forget every session of one key (after it was revoked)."""
+        with self._lock:
+            for token in [t for t, s in self._sessions.items() if s.key.id == key_id]:
+                del self._sessions[token]
+
+    def _live(self, token: str) -> _Session | None:
+        with self._lock:
+            session = self._sessions.get(token)
+            if session is None:
+                return None
+            if session.expires <= time.monotonic():
+                del self._sessions[token]
+                return None
+            return session
+
+    def _expire(self, now: float) -> None:
+        for token in [t for t, s in self._sessions.items() if s.expires <= now]:
+            del self._sessions[token]

@@ -1,0 +1,126 @@
+"""The decision log: per screened draft only its ids, kinds and severities, never its content.
+
+It exists so an override can be checked against what was actually decided: an officer may
+only override findings that held that very post.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session
+
+from consent_store.access_schema import DecisionLogRow
+from consent_store.database import WRITE_OPTION, create_registry_engine, unavailable_on_error
+from screening.types import Decision
+
+
+@dataclass(frozen=True)
+class LoggedFinding:
+    """One finding of a logged decision."""
+
+    id: str
+    kind: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class LoggedDecision:
+    """What was decided for one post, and by which key's request."""
+
+    post_id: str
+    action: str
+    channel: str
+    policy: str
+    findings: tuple[LoggedFinding, ...]
+    key_id: str
+    created_at: datetime
+
+    @property
+    def hold_ids(self) -> frozenset[str]:
+        """Ids of the findings that blocked publication."""
+        return frozenset(f.id for f in self.findings if f.severity == "hold")
+
+
+def fast_commit_engine(url: str) -> Engine:
+    """An engine for the decision log whose commits do not wait for the disk.
+
+    Every pre-check writes a row; waiting for fsync (SQLite's synchronous=FULL, which the
+    registry keeps for consent records) would cost more than screening the text. With
+    SQLite's WAL in NORMAL mode a commit survives a crash of the service, and only a power
+    loss can lose the last rows; an override of such a post then asks for a new screening.
+    """
+    engine = create_registry_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _normal_sync(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.close()
+
+    return engine
+
+
+class DecisionLog:
+    """The decision log in the registry database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._url = engine.url.render_as_string(hide_password=True)
+
+    def record(self, post_id: str, decision: Decision, key_id: str) -> LoggedDecision:
+        """Log one decision (ids, kinds, severities, channel, policy, key, time)."""
+        findings = tuple(
+            LoggedFinding(r.id, r.finding.kind, r.severity.value) for r in decision.findings
+        )
+        logged = LoggedDecision(
+            post_id=post_id,
+            action=decision.action.value,
+            channel=decision.channel.value,
+            policy=f"{decision.policy.id}@{decision.policy.version}",
+            findings=findings,
+            key_id=key_id,
+            created_at=datetime.now(UTC),
+        )
+        row = DecisionLogRow(
+            post_id=post_id,
+            action=logged.action,
+            channel=logged.channel,
+            policy=logged.policy,
+            findings=json.dumps(
+                [{"id": f.id, "kind": f.kind, "severity": f.severity} for f in findings]
+            ),
+            key_id=key_id,
+            created_at=logged.created_at,
+        )
+        with unavailable_on_error(self._url), Session(self._writer) as s, s.begin():
+            if s.get_bind().dialect.name == "postgresql":
+                # The same trade as SQLite's NORMAL mode (see fast_commit_engine).
+                s.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            s.add(row)
+        return logged
+
+    def get(self, post_id: str) -> LoggedDecision | None:
+        """The logged decision for `post_id`, or None."""
+        with unavailable_on_error(self._url), Session(self._engine) as s:
+            row = s.get(DecisionLogRow, post_id)
+            if row is None:
+                return None
+            return LoggedDecision(
+                post_id=row.post_id,
+                action=row.action,
+                channel=row.channel,
+                policy=row.policy,
+                findings=tuple(
+                    LoggedFinding(f["id"], f["kind"], f["severity"])
+                    for f in json.loads(row.findings)
+                ),
+                key_id=row.key_id,
+                created_at=row.created_at,
+            )

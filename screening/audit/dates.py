@@ -1,0 +1,51 @@
+"""Publication dates as sources write them, and the end of a publication day.
+
+A day is a day in the Netherlands (Europe/Amsterdam): a post that went out at 00:30 on
+16 October local time was published on the 16th, even though it was still the 15th in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def school_zone() -> tzinfo:
+    """Europe/Amsterdam, or UTC where the system has no time-zone data."""
+    try:
+        return ZoneInfo("Europe/Amsterdam")
+    except ZoneInfoNotFoundError:
+        return UTC
+
+
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def parse_published(text: str) -> date | None:
+    """A date from YYYY-MM-DD, DD-MM-YYYY, an ISO timestamp or an RFC 822 date; else None."""
+    value = text.strip()
+    if not value:
+        return None
+    m = _DMY.match(value)
+    try:
+        if m:
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(school_zone()).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of `day` in the Netherlands, as an aware timestamp."""
+    start_next = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=school_zone())
+    return start_next - timedelta(microseconds=1)

@@ -1,0 +1,233 @@
+"""The audit's face cache: what the face stages found per photo, encrypted at rest.
+
+A face template of someone who never consented is special-category (biometric) data, so the
+cache holds only what matching and the report need (boxes, recognizability measurements and
+the 128-number templates; no landmarks, no pixels, no names), encrypted with AES-256-GCM under
+a key derived (HKDF) from the registry's template key, each entry bound to its cache key. It
+is one SQLite file with mode 0600 in the audit's state directory (mode 0700); entries of
+photos that are no longer published are pruned after every complete audit, and
+`screening audit --purge-cache` deletes the file.
+
+Every failure here is soft: an entry that cannot be read or decrypted is a miss (the photo is
+analysed again), a write that fails is logged and skipped. Screening never depends on it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from consent_store.crypto import TemplateCipher
+from screening.audit.errors import AuditStateError
+from screening.faces.cache import AnalysedFace, FaceAnalysis
+from screening.faces.types import DetectedFace, Recognizability
+from screening.types import Box
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE_NAME = "face-cache.sqlite3"
+_FORMAT = 1
+_HKDF_INFO = b"school-post-screening/audit-face-cache/v1"
+
+
+def derive_cache_key(template_key: bytes) -> bytes:
+    """The cache's own key, derived from the registry's template key (never the same key)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(
+        template_key
+    )
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` with mode 0600 if missing; refuse one that others can read."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if os.name != "nt" and path.stat().st_mode & 0o077:
+        raise AuditStateError(
+            f"{path} can be read by others (mode {path.stat().st_mode & 0o777:o}); run "
+            f"'chmod 600 {path}' or 'screening audit --purge-cache'",
+            f"{path} is leesbaar voor anderen (modus {path.stat().st_mode & 0o777:o}); voer "
+            f"'chmod 600 {path}' of 'screening audit --purge-cache' uit",
+        )
+
+
+def _box(values: list[int]) -> Box:
+    return Box(values[0], values[1], values[2], values[3])
+
+
+def encode_analysis(analysis: FaceAnalysis) -> bytes:
+    """A compact JSON form of an analysis (templates as base64 float32)."""
+    faces: list[dict[str, Any]] = []
+    for a in analysis.faces:
+        f, q = a.face, a.quality
+        faces.append(
+            {
+                "box": [f.box.left, f.box.top, f.box.right, f.box.bottom],
+                "frame_box": [
+                    f.frame_box.left,
+                    f.frame_box.top,
+                    f.frame_box.right,
+                    f.frame_box.bottom,
+                ],
+                "frame": f.frame_index,
+                "score": f.score,
+                "detector": f.detector,
+                "recognizable": q.recognizable,
+                "face_px": q.face_px,
+                "sharpness": q.sharpness,
+                "yaw": q.yaw_degrees,
+                "reasons": list(q.reasons),
+                "template": None
+                if a.template is None
+                else base64.b64encode(np.asarray(a.template, dtype="<f4").tobytes()).decode(),
+            }
+        )
+    return json.dumps({"format": _FORMAT, "faces": faces}, separators=(",", ":")).encode()
+
+
+def decode_analysis(data: bytes) -> FaceAnalysis:
+    """The analysis from `encode_analysis`'s bytes (ValueError/KeyError when malformed)."""
+    loaded = json.loads(data)
+    if loaded.get("format") != _FORMAT:
+        raise ValueError("unknown cache entry format")
+    faces = []
+    for f in loaded["faces"]:
+        template = f["template"]
+        faces.append(
+            AnalysedFace(
+                DetectedFace(
+                    _box(f["box"]),
+                    _box(f["frame_box"]),
+                    int(f["frame"]),
+                    float(f["score"]),
+                    str(f["detector"]),
+                ),
+                Recognizability(
+                    bool(f["recognizable"]),
+                    int(f["face_px"]),
+                    float(f["sharpness"]),
+                    None if f["yaw"] is None else float(f["yaw"]),
+                    tuple(str(r) for r in f["reasons"]),
+                ),
+                None
+                if template is None
+                else np.frombuffer(base64.b64decode(template), dtype="<f4").astype(np.float32),
+            )
+        )
+    return FaceAnalysis(tuple(faces))
+
+
+class EncryptedFaceCache:
+    """A `FaceAnalysisCache` in an encrypted SQLite file; counts its hits and misses."""
+
+    def __init__(self, path: Path, template_key: bytes) -> None:
+        self.path = path
+        self._cipher = TemplateCipher(derive_cache_key(template_key))
+        self._db: sqlite3.Connection | None = None
+        self.hits = 0
+        self.misses = 0
+        #: Keys asked for or stored since the last `take_used_keys()`.
+        self._used: set[str] = set()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            create_private_file(self.path)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            # WAL: several audit workers read and write at once; its side files get the
+            # database file's permissions.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS analyses (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL,"
+                " nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, stored_at TEXT NOT NULL)"
+            )
+            self._db = db
+        return self._db
+
+    def get(self, key: str) -> FaceAnalysis | None:
+        """The analysis under `key`; None (a miss) when absent, undecryptable or malformed."""
+        self._used.add(key)
+        try:
+            row = (
+                self._connect()
+                .execute("SELECT nonce, ciphertext FROM analyses WHERE key = ?", (key,))
+                .fetchone()
+            )
+            if row is not None:
+                plain = self._cipher.decrypt(row[0], row[1], key.encode())
+                analysis = decode_analysis(plain)
+                self.hits += 1
+                return analysis
+        except AuditStateError:
+            raise
+        except Exception as exc:  # a damaged entry or a changed key: analyse again
+            log.warning("face cache: entry unusable (%s)", type(exc).__name__)
+        self.misses += 1
+        return None
+
+    def put(self, key: str, analysis: FaceAnalysis) -> None:
+        """Store `analysis` under `key` (encrypted); a failure is logged, not raised."""
+        self._used.add(key)
+        try:
+            nonce, ciphertext = self._cipher.encrypt(encode_analysis(analysis), key.encode())
+            self._connect().execute(
+                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?)",
+                (key, key.split(":", 1)[0], nonce, ciphertext, datetime.now(UTC).isoformat()),
+            )
+        except AuditStateError:
+            raise
+        except Exception as exc:
+            log.warning("face cache: entry not stored (%s)", type(exc).__name__)
+
+    def take_used_keys(self) -> list[str]:
+        """The keys used since the last call (so the audit can prune everything else)."""
+        used, self._used = sorted(self._used), set()
+        return used
+
+    def close(self) -> None:
+        """Close the database connection."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def prune(path: Path, keep: Iterable[str]) -> int:
+    """Delete every entry whose key is not in `keep`; the number deleted."""
+    if not path.exists():
+        return 0
+    db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    try:
+        # Overwrite what is deleted, so pruned entries do not linger in free pages.
+        db.execute("PRAGMA secure_delete=ON")
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+        db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+        try:
+            gone = db.execute("DELETE FROM analyses WHERE key NOT IN (SELECT key FROM keep)")
+        except sqlite3.OperationalError:  # no table yet: nothing was ever stored
+            db.execute("ROLLBACK")
+            return 0
+        db.execute("COMMIT")
+        return int(gone.rowcount)
+    finally:
+        db.close()
+
+
+def purge(path: Path) -> bool:
+    """Delete the cache file and SQLite's side files; whether anything was there."""
+    found = False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.unlink()
+            found = True
+    return found

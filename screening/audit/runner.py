@@ -1,0 +1,328 @@
+"""One audit run from start to finish: lock, items, workers, journal, reports, notifications.
+
+The run takes the state directory's lock first (a second audit stops there), checks the
+registry and the source before any photo is looked at, resumes the journal of an
+interrupted attempt of the same run, spreads the remaining items over worker processes (one
+pipeline each, built once), writes the reports, prunes the face cache to what is still
+published, deletes the journal and only then notifies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import secrets
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from screening.audit.errors import AuditStateError, NotificationError
+from screening.audit.face_cache import CACHE_FILE_NAME, create_private_file, prune, purge
+from screening.audit.http import make_client
+from screening.audit.items import AuditItem
+from screening.audit.journal import JOURNAL_FILE_NAME, Journal
+from screening.audit.lock import AuditLock
+from screening.audit.notify import post_webhook, send_email
+from screening.audit.progress import Progress
+from screening.audit.report import RunInfo, action_needed, summary, write_reports
+from screening.audit.report_html import render_html
+from screening.audit.results import ItemResult
+from screening.audit.sources import SourceDefaults, load_items
+from screening.audit.worker import WorkerConfig, audit_item, close_worker, init_worker
+from screening.errors import InputError
+from screening.messages import Lang
+from screening.settings import Settings
+
+_FINGERPRINT_SCHEMA = "audit-run/1"
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """What to audit, where the reports go, and how."""
+
+    source: str
+    out_dir: Path
+    state_dir: Path | None = None
+    #: Worker processes; None means one per CPU core.
+    workers: int | None = None
+    defaults: SourceDefaults = field(default_factory=SourceDefaults)
+    policy: str | None = None
+    lang: Lang = "nl"
+    notify_emails: tuple[str, ...] = ()
+    webhook: str | None = None
+    #: Ignore the journal of an interrupted attempt and start over.
+    restart: bool = False
+    #: Workers log warnings as JSON lines (when stderr is not a terminal).
+    json_logs: bool = False
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    """What a finished run produced."""
+
+    run: RunInfo
+    results: tuple[ItemResult, ...]
+    reports: tuple[Path, ...]
+    summary: dict[str, Any]
+    notification_errors: tuple[NotificationError, ...]
+    #: Face-cache entries deleted because their photos are no longer published.
+    pruned: int
+    #: Face templates the registry deleted because biometric consent has lapsed.
+    templates_purged: int
+
+    @property
+    def action_needed(self) -> bool:
+        """Whether anything needs to be taken down or looked at."""
+        return action_needed(self.results)
+
+
+def state_dir_for(settings: Settings, override: Path | None = None) -> Path:
+    """The audit's state directory: the option, the setting, or <data_dir>/audit."""
+    return (override or settings.audit_state_dir or settings.data_dir / "audit").expanduser()
+
+
+def _prepare_state_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise AuditStateError(
+            f"the audit's state directory {path} cannot be created: {exc.strerror}",
+            f"de statusmap van de controle {path} kan niet worden gemaakt: {exc.strerror}",
+        ) from None
+    if not path.is_dir():
+        raise AuditStateError(f"{path} is not a folder", f"{path} is geen map")
+    return path
+
+
+def _prepare_out_dir(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path} is not a folder", f"{path} is geen map")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"the report folder {path} cannot be created: {exc.strerror}",
+            f"de rapportmap {path} kan niet worden gemaakt: {exc.strerror}",
+        ) from None
+    return path
+
+
+def purge_state(settings: Settings, state_dir: Path | None = None) -> bool:
+    """Delete the face cache and any resume journal (waits for no one: refuses while an
+    audit runs); whether there was anything to delete."""
+    path = _prepare_state_dir(state_dir_for(settings, state_dir))
+    with AuditLock(path):
+        found = purge(path / CACHE_FILE_NAME)
+        journal = path / JOURNAL_FILE_NAME
+        if journal.exists():
+            journal.unlink()
+            found = True
+    return found
+
+
+def _template_key(settings: Settings) -> bytes:
+    from consent_store.repository import template_key
+
+    key = template_key(settings)
+    if key is None:
+        raise AuditStateError(
+            "the audit needs the face-template key to encrypt its face cache: set "
+            "SCREENING_TEMPLATE_KEY (the same key the registry uses)",
+            "de controle heeft de sleutel voor gezichtstemplates nodig om haar cache te "
+            "versleutelen: zet SCREENING_TEMPLATE_KEY (dezelfde sleutel als het register)",
+        )
+    return key
+
+
+def _registry_revision(settings: Settings, today: date) -> tuple[tuple[int, int, int], int]:
+    """The registry's revision, after deleting templates whose biometric consent lapsed."""
+    from consent_store.repository import open_registry
+
+    with open_registry(settings) as registry:
+        purged = registry.purge_expired_templates(today)
+        return registry.gallery_revision(), purged
+
+
+def _fingerprint(
+    options: AuditOptions,
+    items: Sequence[AuditItem],
+    policy: str,
+    revision: tuple[int, int, int],
+    today: date,
+    settings: Settings,
+) -> str:
+    knobs = settings.model_dump(
+        mode="json", exclude={"template_key", "smtp_password", "smtp_user", "smtp_host"}
+    )
+    payload = [
+        _FINGERPRINT_SCHEMA,
+        options.source,
+        policy,
+        options.lang,
+        today.isoformat(),
+        list(revision),
+        knobs,
+        [list(map(str, i.fingerprint())) for i in items],
+    ]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _execute(todo: Sequence[AuditItem], config: WorkerConfig, workers: int) -> Iterator[ItemResult]:
+    """Results as items finish: in this process for one worker, else in a process pool."""
+    if not todo:
+        return
+    if workers <= 1:
+        init_worker(config)
+        try:
+            for item in todo:
+                yield audit_item(item)
+        finally:
+            close_worker()
+        return
+    # spawn, not fork: a worker must not inherit the audit lock's file or the parent's
+    # database connections, and fork after threads (SQLAlchemy, rich) is unsafe.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(todo)),
+        mp_context=context,
+        initializer=init_worker,
+        initargs=(config, True),
+    ) as pool:
+        pending: set[Future[ItemResult]] = set()
+        queue = iter(todo)
+        window = workers * 2  # enough to keep every worker busy, few results held at once
+        try:
+            while True:
+                for item in queue:
+                    pending.add(pool.submit(audit_item, item))
+                    if len(pending) >= window:
+                        break
+                if not pending:
+                    return
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> AuditOutcome:
+    """Audit every item of `options.source`; reports in `options.out_dir`."""
+    from screening.policy.pack import load_packs
+
+    started = datetime.now(UTC)
+    today = date.today()
+    state_dir = _prepare_state_dir(state_dir_for(settings, options.state_dir))
+    with AuditLock(state_dir):
+        out_dir = _prepare_out_dir(options.out_dir.expanduser())
+        key = _template_key(settings)
+        # A cache file others can read is a configuration error now, not a failure per item.
+        create_private_file(state_dir / CACHE_FILE_NAME)
+        pack = load_packs(settings.policy_dirs, settings.default_policy).get(options.policy)
+        policy = f"{pack.id}@{pack.version}"
+        revision, templates_purged = _registry_revision(settings, today)
+        clients: list[httpx.Client] = []
+
+        def client() -> httpx.Client:
+            if not clients:
+                clients.append(make_client(settings.audit_http_timeout))
+            return clients[0]
+
+        try:
+            items = load_items(
+                options.source, options.defaults, client, settings.audit_max_feed_bytes
+            )
+        finally:
+            for c in clients:
+                c.close()
+        fingerprint = _fingerprint(options, items, policy, revision, today, settings)
+        journal = Journal.open(state_dir, fingerprint, restart=options.restart)
+        done = {k: v for k, v in journal.resumed.items() if k in {i.id for i in items}}
+        todo = [i for i in items if i.id not in done]
+        workers = max(1, options.workers or os.cpu_count() or 1)
+        config = WorkerConfig(
+            settings, state_dir, key, options.policy, options.lang, today, options.json_logs
+        )
+        run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        progress.event(
+            "audit.items", run_id=run_id, items=len(items), resumed=len(done), workers=workers
+        )
+        progress.start(len(items), len(done))
+        fresh: dict[str, ItemResult] = {}
+        try:
+            for result in _execute(todo, config, workers):
+                journal.append(result)
+                fresh[result.item_id] = result
+                progress.advance(result)
+        finally:
+            journal.close()
+            progress.close()
+        results = tuple(fresh.get(i.id) or done[i.id] for i in items)
+        run = RunInfo(
+            run_id=run_id,
+            source=options.source,
+            started_at=started.isoformat(timespec="seconds"),
+            finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            today=today.isoformat(),
+            policy=policy,
+            workers=workers,
+            resumed=len(done),
+            screened=len(fresh),
+            redetected=sum(r.redetected for r in fresh.values()),
+        )
+        try:
+            html = render_html(run, results, options.lang)
+            reports = write_reports(out_dir, run, results, html)
+        except OSError as exc:
+            raise InputError(
+                f"the reports cannot be written to {out_dir}: {exc.strerror}; the journal is "
+                "kept, so the next run resumes",
+                f"de rapporten kunnen niet in {out_dir} worden geschreven: {exc.strerror}; het "
+                "logboek blijft bewaard, dus de volgende keer wordt hervat",
+            ) from None
+        # An empty source (a feed that answered with nothing tonight) keeps the cache as is.
+        pruned = (
+            prune(state_dir / CACHE_FILE_NAME, {k for r in results for k in r.cache_keys})
+            if results
+            else 0
+        )
+        journal.finish()
+    outcome_summary = summary(run, results, out_dir)
+    errors = _notify(settings, options, outcome_summary)
+    progress.event(
+        "audit.finish",
+        run_id=run_id,
+        counts=outcome_summary["counts"],
+        redetected=run.redetected,
+        pruned=pruned,
+        report=str(reports[0]),
+        notification_errors=[e.code for e in errors],
+    )
+    return AuditOutcome(
+        run, results, tuple(reports), outcome_summary, tuple(errors), pruned, templates_purged
+    )
+
+
+def _notify(
+    settings: Settings, options: AuditOptions, data: dict[str, Any]
+) -> list[NotificationError]:
+    errors: list[NotificationError] = []
+    if options.notify_emails:
+        try:
+            send_email(settings, options.notify_emails, data)
+        except NotificationError as err:
+            errors.append(err)
+    if options.webhook:
+        try:
+            post_webhook(settings, options.webhook, data)
+        except NotificationError as err:
+            errors.append(err)
+    return errors

@@ -1,0 +1,295 @@
+"""One audit worker: builds the pipeline once, then judges items one by one.
+
+A worker process runs `init_worker` once (models loaded, the encrypted face cache opened)
+and `audit_item` per item. Everything that goes wrong with an item ends in `review` with a
+finding that says why; nothing an item does can stop the audit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from screening.audit.errors import FetchError
+from screening.audit.face_cache import CACHE_FILE_NAME, EncryptedFaceCache
+from screening.audit.http import fetch, is_url, make_client
+from screening.audit.items import AuditItem, ItemProblem
+from screening.audit.progress import use_json_logs
+from screening.audit.results import FindingRecord, ItemResult, MediaRecord, Verdict, most_serious
+from screening.audit.thumbnails import thumbnail
+from screening.audit.verdicts import (
+    article_records,
+    finding_record,
+    judge,
+    needs_publication_view,
+    publication_view,
+    today_view,
+)
+from screening.errors import InputError
+from screening.messages import Lang
+from screening.pipeline import Pipeline, build_pipeline
+from screening.policy.engine import decide
+from screening.settings import Settings
+from screening.types import Decision, Evidence, Finding, ImageInput, ImageRegion, Post
+
+log = logging.getLogger(__name__)
+
+AUDIT_DETECTOR = "audit"
+AUDIT_DETECTOR_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What every worker needs to build its pipeline (sent once, to the initializer)."""
+
+    settings: Settings
+    state_dir: Path
+    template_key: bytes
+    policy: str | None
+    lang: Lang
+    today: date
+    #: Log warnings as JSON lines (stderr is not a terminal: cron, systemd).
+    json_logs: bool = False
+
+
+@dataclass
+class _Worker:
+    config: WorkerConfig
+    pipeline: Pipeline
+    cache: EncryptedFaceCache
+    client: httpx.Client | None = None
+
+
+_worker: _Worker | None = None
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the audit that started it is gone (killed, not shut down).
+
+    A pool worker otherwise waits forever for work that will never come, or finishes a
+    photo nobody will record.
+    """
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def init_worker(config: WorkerConfig, watch_parent: bool = False) -> None:
+    """Build this process's pipeline with the face cache (once per worker process)."""
+    global _worker
+    if watch_parent:
+        threading.Thread(
+            target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True
+        ).start()
+    if config.json_logs:
+        use_json_logs()
+    cache = EncryptedFaceCache(config.state_dir / CACHE_FILE_NAME, config.template_key)
+    pipeline = build_pipeline(config.settings, face_cache=cache)
+    pipeline.packs.get(config.policy)
+    _worker = _Worker(config, pipeline, cache)
+
+
+def close_worker() -> None:
+    """Release this process's cache connection and HTTP client."""
+    global _worker
+    if _worker is not None:
+        _worker.cache.close()
+        if _worker.client is not None:
+            _worker.client.close()
+    _worker = None
+
+
+def audit_item(item: AuditItem) -> ItemResult:
+    """Judge one item; never raises (a failure is a `review` result saying why)."""
+    worker = _worker
+    if worker is None:
+        raise RuntimeError("init_worker() has not run in this process")
+    started = time.perf_counter()
+    misses = worker.cache.misses
+    worker.cache.take_used_keys()
+    try:
+        result = _judge_item(worker, item)
+    except Exception as exc:
+        # A bug must not stop the night's audit; its message may quote the post, so only
+        # the type is kept.
+        log.warning("audit item %s failed: %s", item.id, type(exc).__name__)
+        result = _problem_result(
+            worker,
+            item,
+            [
+                Finding(
+                    kind="screening.error",
+                    detector=AUDIT_DETECTOR,
+                    detector_version=AUDIT_DETECTOR_VERSION,
+                    score=1.0,
+                    evidence=Evidence(explanation=f"audit failed: {type(exc).__name__}"),
+                )
+            ],
+        )
+    return replace(
+        result,
+        redetected=worker.cache.misses - misses,
+        seconds=time.perf_counter() - started,
+        cache_keys=tuple(worker.cache.take_used_keys()),
+    )
+
+
+def _problem_finding(problem: ItemProblem, index: int | None = None) -> Finding:
+    return Finding(
+        kind=problem.kind,
+        detector=AUDIT_DETECTOR,
+        detector_version=AUDIT_DETECTOR_VERSION,
+        score=1.0,
+        evidence=Evidence(explanation=problem.message_en, validation=problem.message_nl),
+        region=ImageRegion(index) if index is not None else None,
+    )
+
+
+def _decide(worker: _Worker, item: AuditItem, findings: list[Finding]) -> Decision:
+    """Findings the audit made itself, judged by the same policy pack (for the articles)."""
+    return decide(
+        findings,
+        worker.pipeline.packs.get(worker.config.policy),
+        channel=item.channel,
+        publish_on=item.published_on or worker.config.today,
+        detector_versions={AUDIT_DETECTOR: AUDIT_DETECTOR_VERSION},
+        options=worker.pipeline.options,
+        post_id=item.id,
+    )
+
+
+def _problem_result(worker: _Worker, item: AuditItem, findings: list[Finding]) -> ItemResult:
+    decision = _decide(worker, item, findings)
+    records = tuple(finding_record(r, Verdict.REVIEW) for r in decision.findings)
+    return _result(worker, item, Verdict.REVIEW, records, (decision,), ())
+
+
+def _result(
+    worker: _Worker,
+    item: AuditItem,
+    verdict: Verdict,
+    findings: tuple[FindingRecord, ...],
+    decisions: tuple[Decision, ...],
+    media: tuple[MediaRecord, ...],
+) -> ItemResult:
+    pack = worker.pipeline.packs.get(worker.config.policy)
+    return ItemResult(
+        item_id=item.id,
+        verdict=verdict,
+        channel=item.channel.value,
+        published_on=item.published_on.isoformat() if item.published_on else None,
+        post_url=item.post_url,
+        media=media or tuple(MediaRecord(ref) for ref in item.media),
+        findings=findings,
+        articles=article_records(*decisions),
+        policy=f"{pack.id}@{pack.version}",
+    )
+
+
+def _load(worker: _Worker, ref: str) -> bytes:
+    limit = worker.config.settings.max_image_bytes
+    if is_url(ref):
+        if worker.client is None:
+            worker.client = make_client(worker.config.settings.audit_http_timeout)
+        return fetch(worker.client, ref, limit)
+    try:
+        with Path(ref).open("rb") as fh:
+            # One byte over the limit is enough for intake to refuse the photo as too large.
+            return fh.read(limit + 1)
+    except OSError as exc:
+        raise FetchError(
+            "unreadable_file",
+            f"{Path(ref).name} cannot be read ({exc.strerror})",
+            f"{Path(ref).name} kan niet worden gelezen ({exc.strerror})",
+        ) from None
+
+
+def _judge_item(worker: _Worker, item: AuditItem) -> ItemResult:
+    if item.problems:
+        return _problem_result(worker, item, [_problem_finding(p) for p in item.problems])
+    assert item.published_on is not None  # an item without a date has a problem
+    loaded: list[tuple[int, bytes]] = []
+    failed: list[Finding] = []
+    for index, ref in enumerate(item.media):
+        try:
+            loaded.append((index, _load(worker, ref)))
+        except FetchError as err:
+            failed.append(
+                _problem_finding(
+                    ItemProblem("audit.media_unavailable", err.message_nl, err.message_en), index
+                )
+            )
+    image_map = tuple(index for index, _ in loaded)
+    post = Post(
+        text=item.caption,
+        channel=item.channel,
+        publish_on=item.published_on,
+        images=tuple(ImageInput(f"{n}", data) for n, (_, data) in enumerate(loaded)),
+        id=item.id,
+        consent_view=today_view(worker.config.today),
+    )
+    decisions: list[Decision] = []
+    records: list[FindingRecord] = []
+    if post.images or post.text.strip():
+        try:
+            now = worker.pipeline.screen(post, worker.config.policy)
+            then = None
+            if needs_publication_view(now):
+                then = worker.pipeline.screen(
+                    replace(post, consent_view=publication_view(item.published_on)),
+                    worker.config.policy,
+                )
+            decisions.append(now)
+            for rated, verdict in zip(now.findings, judge(now, then), strict=True):
+                records.append(finding_record(rated, verdict, image_map))
+        except InputError as err:  # e.g. a caption over the length limit
+            failed.append(
+                _problem_finding(ItemProblem("audit.unscreenable", err.message_nl, err.message_en))
+            )
+    if failed:
+        problems = _decide(worker, item, failed)
+        decisions.append(problems)
+        records.extend(finding_record(r, Verdict.REVIEW) for r in problems.findings)
+    verdict = most_serious([r.verdict for r in records if r.verdict is not None])
+    media = tuple(
+        MediaRecord(
+            ref,
+            sha256=_sha256(loaded, index),
+            thumbnail=_thumbnail(worker, verdict, decisions, loaded, image_map, index),
+        )
+        for index, ref in enumerate(item.media)
+    )
+    return _result(worker, item, verdict, tuple(records), tuple(decisions), media)
+
+
+def _sha256(loaded: list[tuple[int, bytes]], index: int) -> str | None:
+    import hashlib
+
+    for i, data in loaded:
+        if i == index:
+            return hashlib.sha256(data).hexdigest()
+    return None
+
+
+def _thumbnail(
+    worker: _Worker,
+    verdict: Verdict,
+    decisions: list[Decision],
+    loaded: list[tuple[int, bytes]],
+    image_map: tuple[int, ...],
+    index: int,
+) -> str | None:
+    """Only items that need action get a picture: the report is for acting on."""
+    if verdict is Verdict.OK or not decisions or index not in image_map:
+        return None
+    screened_index = image_map.index(index)
+    data = loaded[screened_index][1]
+    return thumbnail(data, decisions[0], screened_index, worker.config.lang)

@@ -1,0 +1,192 @@
+"""`screening audit`: the nightly check of what is already published.
+
+Exit codes (stable; cron jobs and monitoring rely on them):
+0 everything may stay online, 1 action needed (take down, violation or review),
+2 input error (source, option), 3 configuration error (registry, key, state directory, a
+notification that failed), 4 internal error, 75 another audit is running (try later).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from screening.errors import InputError, ScreeningError
+from screening.messages import Lang
+from screening.settings import Settings
+
+if TYPE_CHECKING:
+    from screening.audit.runner import AuditOptions
+
+
+class AuditExit(IntEnum):
+    """Exit codes of `screening audit`."""
+
+    OK = 0
+    ACTION_NEEDED = 1
+    INPUT_ERROR = 2
+    CONFIG_ERROR = 3
+    INTERNAL_ERROR = 4
+    #: EX_TEMPFAIL: another audit holds the lock; cron can simply try again later.
+    BUSY = 75
+    INTERRUPTED = 130
+
+
+def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
+    label = "fout" if lang == "nl" else "error"
+    Console(stderr=True).print(
+        f"[bold red]{label}[/] [{err.code}] {err.message(lang)}", markup=True, highlight=False
+    )
+    code = {
+        "input": AuditExit.INPUT_ERROR,
+        "config": AuditExit.CONFIG_ERROR,
+        "busy": AuditExit.BUSY,
+    }.get(err.category, AuditExit.INTERNAL_ERROR)
+    raise typer.Exit(code)
+
+
+def audit(
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="Map met gepubliceerde foto's, manifest (.csv/.jsonl), sitemap of feed "
+            "(.xml of http(s)-adres)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Map voor report.html, .csv en .json.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Aantal processen (standaard: één per kern)."),
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            "--channel",
+            "-c",
+            help="Kanaal als de bron het niet zegt (standaard: website voor sitemaps en "
+            "feeds, instagram voor mappen en manifesten).",
+        ),
+    ] = None,
+    published_on: Annotated[
+        str | None,
+        typer.Option("--published-on", help="Publicatiedatum als de bron die niet geeft."),
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option("--policy", "-p", help="Beleidspakket (svok, de-korre, pad).")
+    ] = None,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option("--state-dir", help="Map voor slot, hervatlogboek en gezichtscache."),
+    ] = None,
+    notify_email: Annotated[
+        list[str] | None,
+        typer.Option("--notify-email", help="Mail de samenvatting naar dit adres (herhaalbaar)."),
+    ] = None,
+    webhook: Annotated[
+        str | None, typer.Option("--webhook", help="POST de samenvatting (JSON) naar dit adres.")
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Begin opnieuw in plaats van te hervatten.")
+    ] = False,
+    purge_cache: Annotated[
+        bool,
+        typer.Option(
+            "--purge-cache", help="Wis de versleutelde gezichtscache en het hervatlogboek."
+        ),
+    ] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Taal: nl of en.")] = None,
+) -> None:
+    """Controleer wat al gepubliceerd is tegen het toestemmingsregister (nightly audit)."""
+    settings = Settings()
+    language: Lang = "en" if (lang or settings.lang) == "en" else "nl"
+    console = Console(stderr=True)
+    try:
+        if lang not in (None, "nl", "en"):
+            raise InputError(
+                f"unknown language {lang!r}; use nl or en",
+                f"onbekende taal {lang!r}; kies nl of en",
+            )
+        if purge_cache:
+            from screening.audit.runner import purge_state
+
+            found = purge_state(settings, state_dir)
+            console.print(
+                ("gezichtscache gewist" if found else "er was geen gezichtscache")
+                if language == "nl"
+                else ("face cache purged" if found else "there was no face cache"),
+                highlight=False,
+            )
+            if source is None:
+                raise typer.Exit(AuditExit.OK)
+        if source is None or out is None:
+            raise InputError(
+                "give a SOURCE and --out DIR (or only --purge-cache)",
+                "geef een BRON en --out MAP (of alleen --purge-cache)",
+            )
+        from screening.audit.runner import AuditOptions
+        from screening.audit.sources import SourceDefaults
+        from screening.cli.inputs import parse_channel, parse_date
+
+        options = AuditOptions(
+            source=source,
+            out_dir=out,
+            state_dir=state_dir,
+            workers=workers,
+            defaults=SourceDefaults(
+                channel=parse_channel(channel) if channel else None,
+                published_on=parse_date(published_on) if published_on else None,
+            ),
+            policy=policy,
+            lang=language,
+            notify_emails=tuple(notify_email or ()),
+            webhook=webhook,
+            restart=restart,
+            json_logs=not sys.stderr.isatty(),
+        )
+        if options.json_logs:
+            from screening.audit.progress import use_json_logs
+
+            use_json_logs()
+        code = _run(options, settings, console)
+    except ScreeningError as err:
+        _fail(err, language)
+    except KeyboardInterrupt:
+        console.print(
+            "onderbroken; start opnieuw om te hervatten / interrupted; run again to resume",
+            highlight=False,
+        )
+        raise typer.Exit(AuditExit.INTERRUPTED) from None
+    raise typer.Exit(code)
+
+
+def _run(options: AuditOptions, settings: Settings, console: Console) -> AuditExit:
+    """Run the audit, print one line of counts, and pick the exit code."""
+    from screening.audit.progress import default_progress
+    from screening.audit.results import Verdict
+    from screening.audit.runner import run_audit
+    from screening.audit.texts import verdict_label
+
+    lang = options.lang
+    outcome = run_audit(options, settings, default_progress())
+    counts = outcome.summary["counts"]
+    if not options.json_logs:  # the JSON log's audit.finish event says the same
+        console.print(
+            ", ".join(f"{verdict_label(Verdict(k), lang)}: {v}" for k, v in counts.items())
+            + f" — {outcome.reports[0]}",
+            highlight=False,
+        )
+    for err in outcome.notification_errors:
+        label = "waarschuwing" if lang == "nl" else "warning"
+        console.print(f"[bold yellow]{label}[/] [{err.code}] {err.message(lang)}", highlight=False)
+    if outcome.action_needed:
+        return AuditExit.ACTION_NEEDED
+    if outcome.notification_errors:
+        return AuditExit.CONFIG_ERROR
+    return AuditExit.OK

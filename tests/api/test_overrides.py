@@ -1,0 +1,176 @@
+"""Overrides: only blocking findings of a decision the service made, with who and why; kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from api.auth import ApiKey, Role
+from api.decision_log import LoggedDecision, LoggedFinding
+from api.services import Services
+from screening.errors import OverrideNotAllowedError
+from tests.api.conftest import Keys
+
+TWO_HOLDS = "Bel 06-12345678 of mail jan.devries@example.nl"
+
+
+@pytest.fixture(scope="module")
+def held(client: TestClient, keys: Keys) -> dict[str, Any]:
+    """A held post with two blocking findings."""
+    body: dict[str, Any] = client.post(
+        "/v1/precheck", json={"text": TWO_HOLDS}, headers=keys.headers("officer")
+    ).json()
+    assert body["action"] == "hold"
+    assert len([f for f in body["findings"] if f["severity"] == "hold"]) == 2
+    return body
+
+
+def _override(client: TestClient, keys: Keys, who: str = "officer", **body: Any) -> Any:
+    return client.post("/v1/overrides", json=body, headers=keys.headers(who))
+
+
+def test_an_override_records_who_why_and_which_findings(
+    client: TestClient, keys: Keys, held: dict[str, Any]
+) -> None:
+    phone = next(f for f in held["findings"] if f["kind"] == "pii.phone")
+    response = _override(
+        client,
+        keys,
+        post_id=held["post_id"],
+        finding_ids=[phone["id"]],
+        reason="  Het is het algemene nummer van de school  ",
+        officer="Ingrid Bakker",
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["post_id"] == held["post_id"]
+    assert body["finding_ids"] == [phone["id"]]
+    assert body["finding_kinds"] == ["pii.phone"]
+    assert body["reason"] == "Het is het algemene nummer van de school"
+    assert body["recorded_by"] == "test officer (Ingrid Bakker)"
+    listed = client.get(
+        "/v1/overrides", params={"post_id": held["post_id"]}, headers=keys.headers("auditor")
+    ).json()["overrides"]
+    assert body in listed
+
+
+def test_the_extension_may_override_without_an_officer_name(
+    client: TestClient, keys: Keys, held: dict[str, Any]
+) -> None:
+    ids = [f["id"] for f in held["findings"] if f["severity"] == "hold"]
+    response = _override(
+        client,
+        keys,
+        "extension",
+        post_id=held["post_id"],
+        finding_ids=ids,
+        reason="Gecontroleerd met de ouders",
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["recorded_by"] == "test extension"
+    assert sorted(response.json()["finding_kinds"]) == ["pii.email", "pii.phone"]
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"post_id": "0" * 20}, 404, "E604"),
+        ({"finding_ids": ["f99"]}, 422, "E607"),
+        ({"finding_ids": []}, 422, "E605"),
+        ({"reason": "te kort"}, 422, "E605"),
+        ({"reason": "          x          "}, 422, "E605"),
+        ({"post_id": "x" * 65}, 422, "E605"),
+    ],
+)
+def test_an_override_must_name_blocking_findings_of_a_known_post(
+    client: TestClient,
+    keys: Keys,
+    held: dict[str, Any],
+    change: dict[str, Any],
+    status: int,
+    code: str,
+) -> None:
+    body = {
+        "post_id": held["post_id"],
+        "finding_ids": [held["findings"][0]["id"]],
+        "reason": "Een goede reden om te publiceren",
+        **change,
+    }
+    response = _override(client, keys, **body)
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+
+
+def test_a_published_post_has_nothing_to_override(client: TestClient, keys: Keys) -> None:
+    published = client.post(
+        "/v1/precheck", json={"text": "Fijne vakantie allemaal"}, headers=keys.headers("officer")
+    ).json()
+    assert published["action"] == "publish"
+    response = _override(
+        client,
+        keys,
+        post_id=published["post_id"],
+        finding_ids=["f1"],
+        reason="Zomaar, omdat het kan",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "E607"
+
+
+def test_notices_cannot_be_overridden(services: Services, keys: Keys) -> None:
+    # A notice never blocked anything, so there is nothing to override.
+    logged = LoggedDecision(
+        post_id="a" * 20,
+        action="hold",
+        channel="instagram",
+        policy="svok@1",
+        findings=(
+            LoggedFinding("f1", "pii.phone", "hold"),
+            LoggedFinding("f2", "pii.age", "notice"),
+        ),
+        key_id="k",
+        created_at=datetime.now(UTC),
+    )
+    key = ApiKey("k", "test", frozenset({Role.OFFICER}))
+    with pytest.raises(OverrideNotAllowedError, match="f2"):
+        services.overrides.record(logged, ["f1", "f2"], "Een reden van genoeg tekens", key)
+    recorded = services.overrides.record(logged, ["f1"], "Een reden van genoeg tekens", key)
+    assert recorded.finding_kinds == ("pii.phone",)
+
+
+def test_overrides_are_append_only_in_the_database(
+    services: Services, held: dict[str, Any]
+) -> None:
+    assert services.engine is not None
+    with services.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text("DELETE FROM overrides"))
+    with services.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text("UPDATE overrides SET reason = 'weg'"))
+
+
+def test_the_list_is_newest_first_and_pages(
+    client: TestClient, keys: Keys, held: dict[str, Any]
+) -> None:
+    hold_id = next(f["id"] for f in held["findings"] if f["severity"] == "hold")
+    made = [
+        _override(
+            client,
+            keys,
+            post_id=held["post_id"],
+            finding_ids=[hold_id],
+            reason=f"Reden nummer {i} voor publicatie",
+        ).json()["id"]
+        for i in range(3)
+    ]
+    h = keys.headers("officer")
+    first = client.get("/v1/overrides", params={"limit": 2}, headers=h).json()["overrides"]
+    second = client.get("/v1/overrides", params={"limit": 2, "offset": 2}, headers=h).json()[
+        "overrides"
+    ]
+    assert [o["id"] for o in first] == made[::-1][:2]
+    assert second[0]["id"] == made[0]

@@ -1,0 +1,118 @@
+"""Notifications: an e-mail to an SMTP server on localhost, a webhook to a localhost server.
+
+Both carry ids, counts and verdicts only; a notification that fails is reported, and the
+reports are written regardless.
+"""
+
+from __future__ import annotations
+
+import email
+import io
+import json
+import socket
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from screening.audit.progress import JsonLinesProgress
+from screening.audit.runner import AuditOptions, run_audit
+from tests.audit.http_server import Route, serve
+from tests.audit.library import PublishedState, withdraw_social_media
+
+SECRETS = ("Sportdag", "06-12345678", "Anna Jansen", "gastspreker", "base64")
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        self.messages.append(email.message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[_Inbox, int]]:
+    handler = _Inbox()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def test_email_and_webhook_carry_the_summary_only(
+    published: PublishedState, tmp_path: Path, inbox: tuple[_Inbox, int]
+) -> None:
+    handler, port = inbox
+    withdraw_social_media(published.settings)
+    settings = published.settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_from": "audit@school.nl"}
+    )
+    with serve({"/hook": Route(b"")}) as site:
+        outcome = run_audit(
+            AuditOptions(
+                source=str(published.folder),
+                out_dir=tmp_path / "out",
+                state_dir=tmp_path / "state",
+                workers=1,
+                notify_emails=("directie@school.nl",),
+                webhook=site.url("/hook"),
+            ),
+            settings,
+            JsonLinesProgress(io.StringIO()),
+        )
+        [posted] = site.posted["/hook"]
+    assert outcome.notification_errors == ()
+
+    [message] = handler.messages
+    assert message["To"] == "directie@school.nl" and message["From"] == "audit@school.nl"
+    assert "actie nodig" in message["Subject"]
+    body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    text = body.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "instagram/anna.jpg: offline halen" in text and "take_down: 1" in text
+
+    summary = json.loads(posted)
+    assert summary == outcome.summary
+    assert summary["counts"] == {"ok": 2, "take_down": 1, "violation": 2, "review": 2}
+    assert {i["id"]: i["verdict"] for i in summary["needs_action"]}["instagram/anna.jpg"] == (
+        "take_down"
+    )
+    for secret in SECRETS:
+        assert secret not in text and secret not in posted.decode()
+
+
+def test_failed_notifications_are_reported_and_the_reports_still_written(
+    published: PublishedState, tmp_path: Path
+) -> None:
+    settings = published.settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": _free_port(), "audit_http_timeout": 5.0}
+    )
+    with serve({"/hook": Route(b"", status=500)}) as site:
+        outcome = run_audit(
+            AuditOptions(
+                source=str(published.folder),
+                out_dir=tmp_path / "out",
+                state_dir=tmp_path / "state",
+                workers=1,
+                notify_emails=("directie@school.nl",),
+                webhook=site.url("/hook"),
+            ),
+            settings,
+            JsonLinesProgress(io.StringIO()),
+        )
+    codes = [e.code for e in outcome.notification_errors]
+    assert codes == ["E320", "E320"]
+    assert "HTTP 500" in outcome.notification_errors[1].message_en
+    assert (tmp_path / "out" / "report.html").is_file()
