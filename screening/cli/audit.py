@@ -11,11 +11,12 @@ from __future__ import annotations
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from screening.cli.errors import fail
 from screening.errors import InputError, ScreeningError
 from screening.messages import Lang
 from screening.settings import Settings
@@ -35,19 +36,6 @@ class AuditExit(IntEnum):
     #: EX_TEMPFAIL: another audit holds the lock; cron can simply try again later.
     BUSY = 75
     INTERRUPTED = 130
-
-
-def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
-    label = "fout" if lang == "nl" else "error"
-    Console(stderr=True).print(
-        f"[bold red]{label}[/] [{err.code}] {err.message(lang)}", markup=True, highlight=False
-    )
-    code = {
-        "input": AuditExit.INPUT_ERROR,
-        "config": AuditExit.CONFIG_ERROR,
-        "busy": AuditExit.BUSY,
-    }.get(err.category, AuditExit.INTERNAL_ERROR)
-    raise typer.Exit(code)
 
 
 def audit(
@@ -156,7 +144,7 @@ def audit(
             use_json_logs()
         code = _run(options, settings, console)
     except ScreeningError as err:
-        _fail(err, language)
+        fail(err, language, codes={"busy": AuditExit.BUSY})
     except KeyboardInterrupt:
         console.print(
             "onderbroken; start opnieuw om te hervatten / interrupted; run again to resume",

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from screening.errors import InputError, ScreeningError
+from screening.cli.errors import command_errors, fail
+from screening.errors import InputError
 from screening.messages import Lang
 from screening.settings import Settings
 
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INPUT_ERROR, CONFIG_ERROR, INTERNAL_ERROR = 2, 3, 4
 
 keys_app = typer.Typer(
     name="keys",
@@ -41,30 +39,8 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="Taal van de uitvoer
 def _lang(value: str | None) -> Lang:
     chosen = (value or Settings().lang).strip().lower()
     if chosen not in ("nl", "en"):
-        _fail(InputError(f"unknown language {value!r}", f"onbekende taal {value!r}"), "nl")
+        fail(InputError(f"unknown language {value!r}", f"onbekende taal {value!r}"), "nl")
     return "en" if chosen == "en" else "nl"
-
-
-def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
-    label = "fout" if lang == "nl" else "error"
-    Console(stderr=True, highlight=False, markup=False, soft_wrap=True).print(
-        f"{label} [{err.code}] {err.message(lang)}"
-    )
-    raise typer.Exit({"input": INPUT_ERROR, "config": CONFIG_ERROR}.get(err.category, 4))
-
-
-@contextmanager
-def _errors(lang: Lang) -> Iterator[None]:
-    try:
-        yield
-    except (typer.Exit, typer.Abort):
-        raise
-    except ScreeningError as err:
-        _fail(err, lang)
-    except Exception as exc:
-        log.error("keys command failed: %s", type(exc).__name__)
-        Console(stderr=True).print(f"interne fout / internal error: {type(exc).__name__}")
-        raise typer.Exit(INTERNAL_ERROR) from None
 
 
 def _open() -> KeyStore:
@@ -90,7 +66,7 @@ def create(
 ) -> None:
     """Maak een sleutel; die wordt één keer getoond (create a key; shown once)."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "keys"):
         from api.auth import parse_roles
 
         roles = parse_roles(role)
@@ -128,7 +104,7 @@ def list_keys(
 ) -> None:
     """Toon alle sleutels, zonder geheimen (list keys, never their secrets)."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "keys"):
         store = _open()
         try:
             keys = store.list()
@@ -177,7 +153,7 @@ def revoke(
 ) -> None:
     """Trek een sleutel in; hij werkt meteen niet meer (revoke a key at once)."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "keys"):
         store = _open()
         try:
             info = store.revoke(key_id)

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from screening.cli.audit import audit
+from screening.cli.errors import fail
 from screening.cli.eval import eval_app
 from screening.cli.inputs import (
     decode_text,
@@ -69,13 +70,8 @@ def _root() -> None:
 
 
 def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
-    label = "fout" if lang == "nl" else "error"
-    Console(stderr=True).print(
-        f"[bold red]{label}[/] [{err.code}] {escape(err.message(lang))}",
-        markup=True,
-        highlight=False,
-    )
-    raise typer.Exit(Exit.INPUT_ERROR if err.category == "input" else Exit.CONFIG_ERROR)
+    """Report an error of `check`: input errors exit 2, every other category 3."""
+    fail(err, lang, default=Exit.CONFIG_ERROR)
 
 
 def _read_text(text: str | None, file: Path | None, max_chars: int) -> str:

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from screening.cli.errors import command_errors, fail
 from screening.cli.inputs import parse_date
-from screening.errors import InputError, ScreeningError
+from screening.errors import InputError
 from screening.messages import Lang
 from screening.settings import Settings
 
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INPUT_ERROR, CONFIG_ERROR, INTERNAL_ERROR = 2, 3, 4
 #: Lines of changes an import or dry run prints before summarising the rest.
 MAX_CHANGE_LINES = 200
 
@@ -65,7 +63,7 @@ DateOpt = Annotated[
 def _lang(value: str | None) -> Lang:
     chosen = value or Settings().lang
     if chosen not in ("nl", "en"):
-        _fail(
+        fail(
             InputError(
                 f"unknown language {value!r}; use nl or en",
                 f"onbekende taal {value!r}; kies nl of en",
@@ -77,36 +75,6 @@ def _lang(value: str | None) -> Lang:
 
 def _t(lang: Lang, nl: str, en: str) -> str:
     return nl if lang == "nl" else en
-
-
-def _fail(err: ScreeningError, lang: Lang) -> NoReturn:
-    label = "fout" if lang == "nl" else "error"
-    Console(stderr=True, highlight=False).print(
-        f"[bold red]{label}[/] [{err.code}] ", end="", markup=True
-    )
-    # soft_wrap: a long message stays one line, so scripts can grep it.
-    Console(stderr=True, highlight=False, markup=False, soft_wrap=True).print(err.message(lang))
-    code = {"input": INPUT_ERROR, "config": CONFIG_ERROR}.get(err.category, INTERNAL_ERROR)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _errors(lang: Lang) -> Iterator[None]:
-    """Project errors become a clear message and an exit code; a bug becomes exit code 4."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort):
-        raise
-    except ScreeningError as err:
-        _fail(err, lang)
-    except Exception as exc:
-        # Only the type: an exception's text may quote a name from the registry.
-        log.error("registry command failed: %s", type(exc).__name__)
-        Console(stderr=True).print(
-            _t(lang, "[bold red]interne fout[/] ", "[bold red]internal error[/] ")
-            + type(exc).__name__
-        )
-        raise typer.Exit(INTERNAL_ERROR) from None
 
 
 def _open() -> Registry:
@@ -174,7 +142,7 @@ def add_person(
 ) -> None:
     """Voeg een persoon toe (add a person)."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         from consent_store.records import PersonInfo
 
         person = PersonInfo(
@@ -214,7 +182,7 @@ def update_person(
 ) -> None:
     """Wijzig de gegevens van een persoon (update a person); de wijziging wordt gelogd."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         new_role = _role(role) if role is not None else None
         new_birth = parse_date(birth_date) if birth_date is not None else None
         with _open() as registry:
@@ -259,7 +227,7 @@ def _record(
     lang: str | None,
 ) -> None:
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         from consent_store.school_year import SchoolYear
 
         allowed: tuple[str, ...] = ("self", "parent", "guardian")
@@ -354,7 +322,7 @@ def withdraw(
 ) -> None:
     """Trek toestemming in (withdraw): een nieuw record, de geschiedenis blijft."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         from consent_store.school_year import SchoolYear
 
         target = _purpose(purpose)
@@ -416,7 +384,7 @@ def show(
 ) -> None:
     """Toon een persoon: geldigheid per doel en de volledige geschiedenis (show a person)."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         from consent_store.records import ConsentEntry
 
         day = _day(when)
@@ -564,7 +532,7 @@ def lacking(
 ) -> None:
     """Wie heeft geen geldige toestemming voor dit doel (who lacks consent)?"""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         from consent_store.school_year import SchoolYear
 
         target = _purpose(purpose)
@@ -616,7 +584,7 @@ def import_(
 ) -> None:
     """Lees personen en toestemmingen in uit CSV (import): alles of niets."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         if not file.is_file():
             raise InputError(f"{str(file)!r} does not exist", f"{str(file)!r} bestaat niet")
         with _open() as registry:
@@ -656,7 +624,7 @@ def export(
 ) -> None:
     """Schrijf het register naar CSV (export): personen, naamvarianten, huidige besluiten."""
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         if file.parent and not file.parent.is_dir():
             raise InputError(
                 f"folder {str(file.parent)!r} does not exist",
@@ -686,7 +654,7 @@ def enroll_face(
     Elke foto moet precies één duidelijk gezicht tonen; anders wordt niets opgeslagen.
     """
     language = _lang(lang)
-    with _errors(language):
+    with command_errors(language, "registry"):
         from screening.faces.detect import load_detection_config
         from screening.faces.enroll import enroll
         from screening.faces.models import load_face_models
