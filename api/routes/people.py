@@ -327,7 +327,7 @@ async def enrol_face(
             "stuur minstens één foto in het veld 'photo'",
         )
     infos = await run_in_threadpool(
-        _enrol,
+        enrol_photos,
         services,
         person_id,
         [(image_name(p.filename, i), p.data) for i, p in enumerate(photos)],
@@ -335,9 +335,10 @@ async def enrol_face(
     return EnrolmentResult(person_id=person_id, templates=[_template(t) for t in infos])
 
 
-def _enrol(
+def enrol_photos(
     services: Services, person_id: str, photos: list[tuple[str, bytes]]
 ) -> list[TemplateInfo]:
+    """Enrol a person's face from photos (the REST route and the person page share this)."""
     detector = services.face_detector
     if detector is None:
         raise ConfigError(

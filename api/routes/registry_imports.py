@@ -54,7 +54,7 @@ def _write_private(folder: Path, name: str, data: bytes) -> Path:
     return path
 
 
-def _import(
+def run_import(
     services: Services,
     csv_name: str,
     csv_data: bytes,
@@ -62,6 +62,7 @@ def _import(
     dry_run: bool,
     who: str,
 ) -> ImportReport:
+    """Import (or dry-run) an uploaded CSV (the REST route and the import page share this)."""
     # The importer reads files; the upload lives in a private temporary folder only for the
     # length of the request (it is registry data, not a draft).
     with tempfile.TemporaryDirectory(prefix="screening-import-") as tmp:
@@ -133,7 +134,7 @@ async def import_registry(
         else None
     )
     report = await run_in_threadpool(
-        _import,
+        run_import,
         services,
         safe_filename(csv_file.filename, "import.csv"),
         csv_file.data,

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from api.auth import Role
 from api.deps import ServicesDep
 from api.multipart import read_multipart, safe_filename
-from api.routes.registry_imports import _import as run_import
+from api.routes.registry_imports import run_import
 from api.services import Services
 from api.web.deps import UserDep, check_csrf, require
 from api.web.i18n import Translator

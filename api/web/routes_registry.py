@@ -14,8 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from api.auth import Role
 from api.deps import ServicesDep
 from api.multipart import read_multipart
-from api.routes.people import MAX_ENROL_PHOTOS, list_people
-from api.routes.people import _enrol as enrol_photos
+from api.routes.people import MAX_ENROL_PHOTOS, enrol_photos, list_people
 from api.screening_service import image_name
 from api.services import Services
 from api.web.deps import UserDep, check_csrf, require

@@ -7,7 +7,6 @@ A raw key is printed once, at creation; only its SHA-256 is stored. Exit codes: 
 from __future__ import annotations
 
 import json
-import logging
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,8 +20,6 @@ from screening.settings import Settings
 
 if TYPE_CHECKING:
     from api.auth import KeyStore
-
-log = logging.getLogger(__name__)
 
 
 keys_app = typer.Typer(

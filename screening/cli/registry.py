@@ -8,7 +8,6 @@ Dutch first, English with --lang en. Exit codes: 0 done, 2 malformed input (noth
 from __future__ import annotations
 
 import json
-import logging
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
     )
     from consent_store.repository import Registry
 
-log = logging.getLogger(__name__)
 
 #: Lines of changes an import or dry run prints before summarising the rest.
 MAX_CHANGE_LINES = 200
