@@ -242,6 +242,10 @@ export function attach({ win, doc, site, lang, send, prepareImage: prepare, time
   const observer = new win.MutationObserver(scheduleScan);
   observer.observe(doc.documentElement, { childList: true, subtree: true, characterData: true });
   const placeTimer = timers.setInterval(place, PLACE_MS);
+  // Photos chosen before this script started (a slow page, an extension update) raised a
+  // change event nobody heard: take what the file inputs hold now, so that no photo is missed
+  // and the badge cannot turn green without it.
+  for (const input of doc.querySelectorAll('input[type="file"]')) addFiles(input.files);
   scan();
 
   return {

@@ -12,7 +12,7 @@ const X = PLATFORMS.find((p) => p.id === 'x');
  * An imitation of X's composer with the extension attached. `answer(msg)` plays the
  * background worker. `posts` counts how often the platform's own Post handler ran.
  */
-function setup(answer) {
+function setup(answer, { filesBeforeStart = [] } = {}) {
   const win = new FakeWindow('https://x.com/home');
   const doc = win.document;
   doc.body.append(
@@ -22,6 +22,7 @@ function setup(answer) {
       ['input', { id: 'file', type: 'file' }],
       ['button', { id: 'like', type: 'button' }, 'Like']]),
   );
+  doc.getElementById('file').files = filesBeforeStart;
   const posts = [];
   const pageKeys = [];
   // The platform listens at its root, like React does.
@@ -219,6 +220,14 @@ test('attached photos go with the text', async () => {
   await s.type('Klassenfoto');
   const last = s.sent.filter((m) => m.type === 'precheck').at(-1);
   assert.deepEqual(last.images, [{ name: 'klas.jpg', data: 'QUJD' }]);
+  s.handle.stop();
+});
+
+test('photos chosen before the script started are picked up, not missed', async () => {
+  const s = setup(service, { filesBeforeStart: [{ name: 'vooraf.jpg', type: 'image/jpeg' }] });
+  await s.type('Klassenfoto');
+  const last = s.sent.filter((m) => m.type === 'precheck').at(-1);
+  assert.deepEqual(last.images, [{ name: 'vooraf.jpg', data: 'QUJD' }]);
   s.handle.stop();
 });
 
