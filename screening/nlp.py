@@ -1,18 +1,35 @@
-"""The one NLP pass over a post's text, shared by every text detector."""
+"""The one NLP pass over a post's text, shared by every text detector.
+
+The pass is the project's own trained Dutch spaCy pipeline (tokens, part of speech,
+morphology, lemmas, dependencies, named entities), shipped under ``models/nlp/screening_nl``
+with its manifest and model card. When those files are absent, `spacy.blank("nl")` takes
+over: tokens only. That is a fallback, not a mode: `NlpInfo.fallback` is set, and every
+decision made on it says so in its versions.
+"""
 
 from __future__ import annotations
 
 import importlib
+import json
 import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from screening.errors import ConfigError
+from screening.training import name_flags
 from screening.types import PostContext
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+#: The shipped pipeline's folder under `models/`.
+SHIPPED_MODEL = Path("nlp", "screening_nl")
+#: `Settings.spacy_model` value that asks for the tokens-only pipeline on purpose.
+BLANK = "blank"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +41,32 @@ class TextDoc:
     context: PostContext | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NlpInfo:
+    """Which Dutch pipeline analyses the text: name, version, weights digest, fallback."""
+
+    name: str
+    version: str
+    sha256: str | None
+    fallback: bool
+    note: str = ""
+
+    @property
+    def version_entry(self) -> tuple[str, str]:
+        """The (key, value) a decision's `versions` records for the NLP pass."""
+        if self.fallback:
+            return f"spacy:{self.name}", f"fallback: {self.note}"
+        digest = f" sha256:{self.sha256}" if self.sha256 else ""
+        return f"spacy:{self.name}", f"{self.version}{digest}"
+
+
 def import_spacy(*, allow_torch: bool) -> ModuleType:
     """Import spaCy; unless `allow_torch`, without letting thinc import PyTorch.
 
     thinc (spaCy's machine-learning layer) imports PyTorch whenever it is installed, which adds
-    about two seconds to every start. A blank or rule-based pipeline never uses thinc's PyTorch
-    layers, so for it the import is made to fail once; transformers models (which import
-    PyTorch themselves) are unaffected.
+    about two seconds to every start. Neither a blank pipeline nor the shipped CNN pipeline
+    uses thinc's PyTorch layers, so for them the import is made to fail once; transformers
+    models (which import PyTorch themselves) are unaffected.
     """
     if "spacy" in sys.modules or allow_torch or "torch" in sys.modules:
         return importlib.import_module("spacy")
@@ -41,18 +77,83 @@ def import_spacy(*, allow_torch: bool) -> ModuleType:
         del sys.modules["torch"]
 
 
-def build_nlp(model: str | None = None) -> Language:
-    """A Dutch spaCy pipeline: a trained one if configured and installed, else blank("nl").
+def shipped_model_dir(models: Path | None = None) -> Path:
+    """Where the shipped pipeline lives (it may be absent in a stripped install)."""
+    from screening.resources import models_dir
 
-    No trained Dutch model can be downloaded on the machines this runs on, so nothing may
-    depend on one; the rule-based detectors only need tokens.
+    return models_dir(models) / SHIPPED_MODEL
+
+
+def _manifest_digest(folder: Path) -> str | None:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    digest = manifest.get("sha256") if isinstance(manifest, dict) else None
+    return digest if isinstance(digest, str) else None
+
+
+_LOADED: dict[tuple[str | None, str], tuple[Language, NlpInfo]] = {}
+_LOADING = threading.Lock()
+
+
+def load_nlp(model: str | None = None, models: Path | None = None) -> tuple[Language, NlpInfo]:
+    """The Dutch pipeline and what it is, loaded once per process (see `_load_nlp`).
+
+    The pipeline is only read after loading, so every caller of one process (the service's
+    pipeline, the CLI, the audit's workers) shares one copy.
     """
-    spacy = import_spacy(allow_torch=model is not None)
-    if model:
-        nlp: Language = spacy.load(model)
-        return nlp
-    blank: Language = spacy.blank("nl")
-    return blank
+    model = model or None  # an empty SCREENING_SPACY_MODEL means unset
+    key = (model, str(models) if models is not None else "")
+    with _LOADING:
+        if key not in _LOADED:
+            _LOADED[key] = _load_nlp(model, models)
+        return _LOADED[key]
+
+
+def _load_nlp(model: str | None, models: Path | None) -> tuple[Language, NlpInfo]:
+    """The Dutch pipeline and what it is.
+
+    `model` None: the shipped pipeline, or blank Dutch (flagged as fallback) when its files
+    are absent. `model` "blank": blank Dutch on purpose. Anything else: a spaCy package name
+    or folder, loaded as given (an error if it cannot be).
+    """
+    if model == BLANK:
+        spacy = import_spacy(allow_torch=False)
+        return spacy.blank("nl"), NlpInfo("blank", spacy.__version__, None, False, "tokens only")
+    if model is None:
+        folder = shipped_model_dir(models)
+        if not (folder / "meta.json").is_file():
+            spacy = import_spacy(allow_torch=False)
+            note = (
+                f"the trained Dutch pipeline is absent ({folder}); blank('nl') gives tokens "
+                "only, so names rely on word lists alone"
+            )
+            return spacy.blank("nl"), NlpInfo("blank", spacy.__version__, None, True, note)
+        spacy = import_spacy(allow_torch=False)
+    else:
+        spacy = import_spacy(allow_torch=True)
+        folder = Path(model)
+    name_flags.register()  # the recogniser's config names this callback
+    try:
+        nlp: Language = spacy.load(model if model is not None else folder)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(
+            f"the Dutch language pipeline {model or folder} cannot be loaded "
+            f"({type(exc).__name__}); set SCREENING_SPACY_MODEL to an installed pipeline, "
+            "or reinstall the project to restore models/nlp/screening_nl",
+            f"het Nederlandse taalmodel {model or folder} kan niet worden geladen "
+            f"({type(exc).__name__}); zet SCREENING_SPACY_MODEL op een geïnstalleerd model, "
+            "of installeer het project opnieuw om models/nlp/screening_nl te herstellen",
+        ) from None
+    meta = nlp.meta
+    digest = _manifest_digest(folder) if folder.is_dir() else None
+    return nlp, NlpInfo(str(meta.get("name", "model")), str(meta.get("version", "")), digest, False)
+
+
+def build_nlp(model: str | None = None) -> Language:
+    """The Dutch pipeline only (see `load_nlp`)."""
+    return load_nlp(model)[0]
 
 
 def analyse(nlp: Language, text: str, context: PostContext | None = None) -> TextDoc:

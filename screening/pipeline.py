@@ -28,7 +28,7 @@ from screening.errors import (
     UnreadableImageError,
 )
 from screening.images.intake import decode_image
-from screening.nlp import TextDoc, analyse, build_nlp
+from screening.nlp import NlpInfo, TextDoc, analyse, load_nlp
 from screening.policy.engine import PolicyOptions, decide
 from screening.policy.pack import PackSet, load_packs
 from screening.settings import Settings
@@ -121,14 +121,20 @@ class Pipeline:
     image_detectors: Sequence[ImageDetector]
     packs: PackSet
     options: PolicyOptions = field(default_factory=PolicyOptions)
+    #: What `nlp` is (name, version, sha256 of its weights, or a fallback and why).
+    nlp_info: NlpInfo | None = None
 
     @property
     def detector_versions(self) -> dict[str, str]:
         """Every component that can produce a finding, with its version."""
         versions = {PIPELINE_NAME: __version__, INTAKE_NAME: INTAKE_VERSION}
-        versions["spacy:" + self.nlp.meta.get("name", "blank")] = str(
-            self.nlp.meta.get("version", "")
-        )
+        if self.nlp_info is not None:
+            key, value = self.nlp_info.version_entry
+            versions[key] = value
+        else:
+            versions["spacy:" + self.nlp.meta.get("name", "blank")] = str(
+                self.nlp.meta.get("version", "")
+            )
         for det in self.text_detectors:
             versions[det.name] = det.version
         for image_det in self.image_detectors:
@@ -260,9 +266,13 @@ def build_pipeline(
     """
     settings = settings or Settings()
     registry = registry or default_registry(settings, faces=faces, face_cache=face_cache)
+    nlp, nlp_info = load_nlp(settings.spacy_model, settings.models_dir)
+    if nlp_info.fallback:
+        log.warning("trained Dutch pipeline absent: screening on blank('nl') tokens")
     return Pipeline(
         settings=settings,
-        nlp=build_nlp(settings.spacy_model),
+        nlp=nlp,
+        nlp_info=nlp_info,
         text_detectors=registry.build_text(settings.text_detectors or None),
         image_detectors=registry.build_image(),
         packs=load_packs(settings.policy_dirs, settings.default_policy),

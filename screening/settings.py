@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     #: Extra folders with a school board's own policy packs (*.toml).
     policy_dirs: list[Path] = Field(default_factory=list)
     lang: Literal["nl", "en"] = "nl"
-    #: A trained spaCy pipeline to use if installed; blank Dutch otherwise.
+    #: The Dutch spaCy pipeline: unset means the shipped one (models/nlp/screening_nl; blank
+    #: Dutch as a flagged fallback when absent), "blank" means tokens only on purpose, anything
+    #: else is a spaCy package name or folder.
     spacy_model: str | None = None
     #: Longest post text accepted, in characters (a newsletter fits; a 5 MB paste does not).
     max_text_chars: int = 100_000

@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from screening.errors import ScreeningError
+from screening.cli.errors import command_errors, fail
+from screening.errors import InputError, ScreeningError
+from screening.messages import Lang
 from screening.settings import Settings
 
 eval_app = typer.Typer(
@@ -64,3 +66,49 @@ def text(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(format_report(report, language))
+
+
+@eval_app.command("names")
+def names(
+    file: Annotated[
+        Path,
+        typer.Argument(help="CoNLL-bestand: per regel 'token tag', lege regel tussen zinnen."),
+    ],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="detector (de namendetector), ner (alleen het getrainde model) of lists "
+            "(alleen de woordenlijsten).",
+        ),
+    ] = "detector",
+    examples: Annotated[
+        int, typer.Option("--examples", help="Toon zoveel gemiste en onterechte namen.")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="nl of en.")] = None,
+) -> None:
+    """Precisie, recall en F1 voor persoonsnamen (spanning-overlap en exact)."""
+    from screening.eval_names import SOURCES, evaluate_names, format_names_report, load_sentences
+
+    settings = Settings()
+    language: Lang = "en" if (lang or settings.lang) == "en" else "nl"
+    if source not in SOURCES:
+        fail(
+            InputError(
+                f"--source: choose from {', '.join(SOURCES)}",
+                f"--source: kies uit {', '.join(SOURCES)}",
+            ),
+            language,
+        )
+    with command_errors(language, "eval names"):
+        report = evaluate_names(
+            load_sentences(file),
+            source,  # checked against SOURCES above
+            model=settings.spacy_model,
+            examples=examples,
+        )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_names_report(report, language))

@@ -31,6 +31,7 @@ from screening.cli.inputs import (
     read_limited,
 )
 from screening.cli.keys import keys_app
+from screening.cli.models import models_app
 from screening.cli.registry import registry_app
 from screening.cli.serve import serve
 from screening.decision_json import decision_to_dict
@@ -60,6 +61,7 @@ app = typer.Typer(
 app.add_typer(registry_app, name="registry")
 app.add_typer(eval_app, name="eval")
 app.add_typer(keys_app, name="keys")
+app.add_typer(models_app, name="models")
 app.command("serve")(serve)
 app.command("audit")(audit)
 

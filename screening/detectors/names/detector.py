@@ -1,6 +1,7 @@
 """Person names in the post text, checked against the consent registry.
 
-Stages, each in its own module: recognise names (`recognise`, with the lists of `lexicon`),
+Stages, each in its own module: recognise names (`recognise`, with the lists of `lexicon`,
+joined with the trained pipeline's person entities by `entities`),
 find what ties each name to a pupil or states a sensitive fact (`pupil_context`), find the
 registered people a name may refer to (`registry_link`), and judge (`verdict`). The registry
 is opened only when the text has a name or a capitalised word that could be one, so a
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from consent_store.purposes import Purpose, purpose_for_channel
 from screening.detectors.base import TextDetector
+from screening.detectors.names.chat import chat_names
+from screening.detectors.names.entities import entities, merge
 from screening.detectors.names.lexicon import NameLexicon
 from screening.detectors.names.pupil_context import PupilContext
 from screening.detectors.names.recognise import SCORES, NameRecognizer, NameSpan, Recognised
@@ -35,15 +38,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _REFUSED = frozenset({"refused", "withdrawn"})
-#: A capitalised word no list knows, found in the registry as someone's name or variant.
-REGISTRY_NAME_SCORE = 0.7
 
 
 class NameDetector(TextDetector):
     """Names of people, each with who it may be and whether they may be named here."""
 
     name: ClassVar[str] = "names"
-    version: ClassVar[str] = "1.0"
+    #: 2.0: the word lists are joined with the trained pipeline's person entities.
+    version: ClassVar[str] = "2.0"
 
     def __init__(
         self,
@@ -68,6 +70,20 @@ class NameDetector(TextDetector):
     def detect(self, doc: TextDoc) -> Sequence[Finding]:
         """One finding per name; a registry that cannot be read is a hold, not a crash."""
         found = self.recognizer.find(doc.text)
+        lowered = chat_names(found.words, self.lexicon)
+        if lowered:
+            found = Recognised(
+                found.words,
+                tuple(sorted([*found.names, *lowered], key=lambda n: n.start)),
+                found.possible,
+            )
+        ents = entities(doc.doc)
+        if ents is not None:
+            names = merge(found.names, ents, found.words, self.lexicon)
+            taken = {k for n in names for k in range(n.first_word, n.last_word + 1)}
+            found = Recognised(
+                found.words, tuple(names), tuple(k for k in found.possible if k not in taken)
+            )
         if not found.names and not found.possible:
             return []
         names = list(found.names)
@@ -127,24 +143,7 @@ class NameDetector(TextDetector):
         for k in found.possible:
             w = found.words[k]
             if index.lookup_word(w.text):
-                spans.append(
-                    NameSpan(
-                        start=w.start,
-                        end=w.end,
-                        name_start=w.start,
-                        name_end=w.end,
-                        pattern="registry_name",
-                        score=REGISTRY_NAME_SCORE,
-                        title=None,
-                        title_kind=None,
-                        first_names=(w.text,),
-                        initials=(),
-                        surname=None,
-                        sentence=w.sentence,
-                        first_word=k,
-                        last_word=k,
-                    )
-                )
+                spans.append(NameSpan.one_word(w, k, "registry_name"))
         return spans
 
     def _to_finding(self, text: str, name: NameSpan, v: Verdict) -> Finding:

@@ -41,6 +41,12 @@ SCORES: dict[str, float] = {
     "unknown_first_and_surname": 0.75,
     "interfix_and_surname": 0.75,
     "surname": 0.6,
+    # A person entity of the trained pipeline that no list knows (see `entities`).
+    "ner_person": 0.75,
+    # A capitalised word no list knows, found in the registry as someone's name or variant.
+    "registry_name": 0.7,
+    # A first name in a text without any capitals (chat style, see `chat`).
+    "first_name_lowercase": 0.6,
 }
 _NOT_A_PERSON = "not a person"
 _ELIDED = frozenset({"d'", "l'", "D'", "L'"})
@@ -67,6 +73,26 @@ class NameSpan:
     sentence: int
     first_word: int  # indices into the words of the text
     last_word: int
+
+    @classmethod
+    def one_word(cls, w: Word, k: int, pattern: str, *, first_name: str | None = None) -> NameSpan:
+        """A name of one word `w` (word number `k`), recognised by `pattern`."""
+        return cls(
+            start=w.start,
+            end=w.end,
+            name_start=w.start,
+            name_end=w.end,
+            pattern=pattern,
+            score=SCORES[pattern],
+            title=None,
+            title_kind=None,
+            first_names=(first_name or w.text,),
+            initials=(),
+            surname=None,
+            sentence=w.sentence,
+            first_word=k,
+            last_word=k,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,24 +611,7 @@ class NameRecognizer:
             if not near and k >= 2 and ws[k - 1].lower in ("en", "of"):
                 near = ends.get(k - 2) is not None
             if near:
-                added.append(
-                    NameSpan(
-                        start=w.start,
-                        end=w.end,
-                        name_start=w.start,
-                        name_end=w.end,
-                        pattern="name_in_list",
-                        score=SCORES["name_in_list"],
-                        title=None,
-                        title_kind=None,
-                        first_names=(w.text,),
-                        initials=(),
-                        surname=None,
-                        sentence=w.sentence,
-                        first_word=k,
-                        last_word=k,
-                    )
-                )
+                added.append(NameSpan.one_word(w, k, "name_in_list"))
         return sorted([*names, *added], key=lambda n: n.start)
 
 

@@ -1,0 +1,1 @@
+"""Training the project's own Dutch spaCy pipeline (see models/nlp/README.md for the recipe)."""

@@ -1,0 +1,289 @@
+"""The training recipe of the shipped Dutch pipeline: corpora -> two trainings -> one pipeline.
+
+Two spaCy trainings run side by side (one per core), each from a config under
+``models/nlp/configs/``:
+
+* ``syntax.cfg`` -- tok2vec, morphologizer (UPOS + features), edit-tree lemmatizer and
+  dependency parser, on Universal Dependencies Dutch (Alpino dev, LassySmall dev and test;
+  CC BY-SA 4.0). Alpino *test* is never trained on: it is the held-out set of the card.
+* ``ner.cfg`` -- a named-entity recogniser with its own tok2vec, on CoNLL-2002 Dutch *train*
+  (research use only) and Europeana Dutch newspapers (CC0) for the ``research`` variant, or
+  on Europeana alone for the ``open`` variant. CoNLL-2002 *testa* is never trained on.
+
+Development sets (for choosing the best checkpoint) are every tenth sentence of the training
+files (`corpora.split_every`). The two results are joined into one pipeline, whose meta
+records the variant, the sources and their licences; `manifest.json` beside it records the
+sha256 of every file, which each decision then names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from screening.errors import InputError
+from screening.training import language_corpus
+from screening.training.corpora import bio_doc, read_bio, read_conllu, split_every
+
+Variant = Literal["research", "open"]
+VARIANTS: tuple[Variant, ...] = ("research", "open")
+PIPELINE_NAME = "screening_nl"
+PIPELINE_VERSION = "1.0.0"
+
+#: Training files, relative to the shared training folder, with their licences.
+UD_TRAIN = (
+    "ud/alpino.nl_alpino-ud-dev.conllu",
+    "ud/lassysmall.nl_lassysmall-ud-dev.conllu",
+    "ud/lassysmall.nl_lassysmall-ud-test.conllu",
+)
+UD_HELD_OUT = "ud/alpino.nl_alpino-ud-test.conllu"
+CONLL_TRAIN = "ner/conll2002_ned_train.txt"
+CONLL_TESTA = "ner/conll2002_ned_testa.txt"
+EUROPEANA = "ner/europeana_nl_kb.bio"
+LICENCES = {
+    UD_TRAIN[0]: "CC BY-SA 4.0",
+    UD_TRAIN[1]: "CC BY-SA 4.0",
+    UD_TRAIN[2]: "CC BY-SA 4.0",
+    CONLL_TRAIN: "CoNLL-2002 shared task data: research use only",
+    EUROPEANA: "CC0",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Corpora:
+    """DocBin files written for one training run."""
+
+    syntax_train: Path
+    syntax_dev: Path
+    ner_train: Path
+    ner_dev: Path
+    ner_sources: tuple[str, ...]
+
+
+def configs_dir() -> Path:
+    """The folder with the recipe's spaCy configs."""
+    from screening.resources import models_dir
+
+    return models_dir() / "nlp" / "configs"
+
+
+def _require(path: Path) -> Path:
+    if not path.is_file():
+        raise InputError(
+            f"training file {path} is missing (is ../shared/data/text/train there?)",
+            f"trainingsbestand {path} ontbreekt (staat ../shared/data/text/train ernaast?)",
+        )
+    return path
+
+
+def _sample(docs: list[object], limit: int | None, seed: int) -> list[object]:
+    if limit is None or len(docs) <= limit:
+        return docs
+    return random.Random(seed).sample(docs, limit)
+
+
+def prepare(
+    data: Path,
+    work: Path,
+    variant: Variant,
+    *,
+    limit: int | None = None,
+    seed: int = 0,
+) -> Corpora:
+    """Convert the training files into DocBins under `work`; `limit` samples (smoke test)."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("nl")
+    work.mkdir(parents=True, exist_ok=True)
+    ud = [doc for rel in UD_TRAIN for doc in read_conllu(_require(data / rel), nlp.vocab)]
+    ud_train, ud_dev = split_every(ud)
+    sources: list[str] = list(UD_TRAIN)
+    europeana = [bio_doc(nlp.vocab, s) for s in read_bio(_require(data / EUROPEANA))]
+    if variant == "research":
+        conll = [bio_doc(nlp.vocab, s) for s in read_bio(_require(data / CONLL_TRAIN))]
+        conll_train, ner_dev = split_every(conll)
+        ner_train = conll_train + europeana
+        sources += [CONLL_TRAIN, EUROPEANA]
+    else:
+        ner_train, ner_dev = split_every(europeana)
+        sources.append(EUROPEANA)
+    out = {
+        "syntax_train": ud_train,
+        "syntax_dev": ud_dev,
+        "ner_train": ner_train,
+        "ner_dev": ner_dev,
+    }
+    paths: dict[str, Path] = {}
+    for name, docs in out.items():
+        picked = _sample(list(docs), limit, seed)
+        path = work / f"{name}.spacy"
+        DocBin(docs=picked, store_user_data=False).to_disk(path)  # type: ignore[arg-type]
+        paths[name] = path
+    return Corpora(**paths, ner_sources=tuple(sources))
+
+
+def _train_one(
+    config: Path, train: Path, dev: Path, output: Path, overrides: dict[str, object]
+) -> Path:
+    """One `spacy train` run (in its own process); returns the best checkpoint's folder."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from spacy.cli.train import train as spacy_train
+
+    from screening.training.name_flags import register
+
+    register()  # the recogniser's config names the name-list flags callback
+
+    spacy_train(
+        config,
+        output,
+        use_gpu=-1,
+        overrides={"paths.train": str(train), "paths.dev": str(dev), **overrides},
+    )
+    best = output / "model-best"
+    return best if best.is_dir() else output / "model-last"
+
+
+def train(
+    data: Path,
+    out: Path,
+    work: Path,
+    variant: Variant = "research",
+    *,
+    limit: int | None = None,
+    max_steps: int | None = None,
+    seed: int = 20261207,
+    parallel: bool = True,
+) -> Path:
+    """Run the whole recipe and write the joined pipeline to `out`; returns `out`."""
+    corpora = prepare(data, work, variant, limit=limit, seed=seed)
+    overrides: dict[str, object] = {"system.seed": seed}
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+        overrides["training.eval_frequency"] = max(1, min(500, max_steps // 2))
+    configs = configs_dir()
+    jobs = [
+        (configs / "syntax.cfg", corpora.syntax_train, corpora.syntax_dev, work / "syntax"),
+        (configs / "ner.cfg", corpora.ner_train, corpora.ner_dev, work / "ner"),
+    ]
+    if parallel:
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            futures = [pool.submit(_train_one, *job, overrides) for job in jobs]
+            syntax_dir, ner_dir = (f.result() for f in futures)
+    else:
+        syntax_dir, ner_dir = (_train_one(*job, overrides) for job in jobs)
+    return assemble(syntax_dir, ner_dir, out, variant, corpora.ner_sources, seed)
+
+
+def train_language_scorer(
+    work: Path, *, limit: int | None = None, max_steps: int | None = None, seed: int = 20261207
+) -> Path:
+    """Train the offensive-language text classifier on the corpus's training split alone.
+
+    Not yet part of the shipped pipeline (the language detector does not read it yet); kept
+    so that its held-out figures can be measured (`configs/language.cfg`).
+    """
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("nl")
+    rows, _held_out = language_corpus.split(language_corpus.read_rows())
+    docs = [language_corpus.cats_doc(nlp, r) for r in rows]
+    train_docs, dev_docs = split_every(docs)
+    work.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, part in (("language_train", train_docs), ("language_dev", dev_docs)):
+        path = work / f"{name}.spacy"
+        DocBin(docs=_sample(list(part), limit, seed), store_user_data=False).to_disk(path)  # type: ignore[arg-type]
+        paths.append(path)
+    overrides: dict[str, object] = {"system.seed": seed}
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+        overrides["training.eval_frequency"] = max(1, min(250, max_steps // 2))
+    return _train_one(
+        configs_dir() / "language.cfg", paths[0], paths[1], work / "language", overrides
+    )
+
+
+def assemble(
+    syntax_dir: Path,
+    ner_dir: Path,
+    out: Path,
+    variant: Variant,
+    sources: Sequence[str],
+    seed: int,
+) -> Path:
+    """Join the syntax pipeline and the NER into one pipeline at `out`, with its manifest."""
+    import spacy
+
+    from screening.training.name_flags import CALLBACK, add_name_flags, register
+
+    register()
+    nlp = spacy.load(syntax_dir)
+    ner_nlp = spacy.load(ner_dir)
+    nlp.add_pipe("ner", source=ner_nlp)
+    # The recogniser reads the name-list flags: the joined pipeline must set them on load.
+    nlp._config["nlp"]["after_creation"] = {"@callbacks": CALLBACK}
+    add_name_flags(nlp)
+    nlp.meta.update(
+        {
+            "name": PIPELINE_NAME,
+            "version": PIPELINE_VERSION,
+            "description": "Dutch tokens, POS, morphology, lemmas, dependencies and named "
+            f"entities for school-post screening ({variant} variant)",
+            "license": (
+                "weights: research use only (trained on CoNLL-2002)"
+                if variant == "research"
+                else "weights: CC BY-SA 4.0 (UD Dutch), CC0 (Europeana)"
+            ),
+            "sources": [{"name": s, "license": LICENCES.get(s, "")} for s in sources],
+            "screening": {"variant": variant, "seed": seed},
+        }
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    write_manifest(out)
+    return out
+
+
+MANIFEST = "manifest.json"
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder` (the manifest itself excluded), by relative path."""
+    digests: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != MANIFEST:
+            digests[path.relative_to(folder).as_posix()] = hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
+    return digests
+
+
+def combined_digest(digests: dict[str, str]) -> str:
+    """One sha256 over the sorted (path, digest) pairs: the pipeline's identity."""
+    h = hashlib.sha256()
+    for rel, digest in sorted(digests.items()):
+        h.update(f"{rel}\0{digest}\n".encode())
+    return h.hexdigest()
+
+
+def write_manifest(folder: Path) -> dict[str, object]:
+    """Write `manifest.json` (files, their sha256, the combined sha256) into `folder`."""
+    digests = file_digests(folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    manifest: dict[str, object] = {
+        "name": meta.get("name"),
+        "version": meta.get("version"),
+        "sha256": combined_digest(digests),
+        "files": digests,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest

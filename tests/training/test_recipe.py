@@ -1,0 +1,53 @@
+"""The training recipe end to end on a tiny sample (the shipped model is never retrained)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from screening.nlp import load_nlp
+from screening.training.recipe import combined_digest, file_digests, train
+from tests.conftest import shared_path
+
+
+@pytest.mark.shared
+def test_recipe_smoke_trains_joins_and_loads(tmp_path: Path) -> None:
+    data = shared_path("data", "text", "train")
+    out = train(data, tmp_path / "model", tmp_path / "work", "open", limit=60, max_steps=4)
+    nlp, info = load_nlp(str(out))
+    assert nlp.pipe_names == [
+        "tok2vec",
+        "morphologizer",
+        "trainable_lemmatizer",
+        "parser",
+        "ner",
+    ]
+    assert not info.fallback
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sha256"] == combined_digest(file_digests(out)) == info.sha256
+    assert nlp.meta["screening"]["variant"] == "open"
+    sources = {s["name"] for s in nlp.meta["sources"]}
+    assert "ner/conll2002_ned_train.txt" not in sources  # the open variant has no CoNLL
+    doc = nlp("Sanne de Vries woont in Utrecht.")
+    assert len(doc) == 7 and doc.has_annotation("DEP") and doc.has_annotation("LEMMA")
+
+
+def test_recipe_reports_missing_training_files(tmp_path: Path) -> None:
+    from screening.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        train(tmp_path, tmp_path / "model", tmp_path / "work", "open", limit=5, max_steps=1)
+    assert "alpino" in err.value.message("en")
+
+
+def test_language_scorer_smoke(tmp_path: Path) -> None:
+    from screening.training.language_corpus import LABELS
+    from screening.training.recipe import train_language_scorer
+
+    best = train_language_scorer(tmp_path, limit=80, max_steps=4)
+    nlp, _info = load_nlp(str(best))
+    cats = nlp("Ik maak je af.").cats
+    assert set(cats) == set(LABELS)
+    assert abs(sum(cats.values()) - 1.0) < 1e-4  # exclusive classes
