@@ -155,7 +155,11 @@ def _labelled(raw: object, where: str) -> LabelledPost:
 
 
 def load_labelled(path: Path) -> list[LabelledPost]:
-    """Labelled posts from a JSONL file, or a TSV file with columns id, text, kinds, action."""
+    """Labelled posts from a JSONL file, or a TSV file with columns id, text, kinds, action
+    (or the offensive-language corpus's columns); a folder means all such files in it."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".tsv", ".jsonl"))
+        return [post for file in files for post in load_labelled(file)]
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -167,6 +171,8 @@ def load_labelled(path: Path) -> list[LabelledPost]:
     posts: list[LabelledPost] = []
     if path.suffix.lower() == ".tsv":
         reader = csv.DictReader(raw.splitlines(), delimiter="\t")
+        if "label" in (reader.fieldnames or ()):
+            return _corpus_rows(path, reader)
         for number, row in enumerate(reader, start=2):
             kinds = [k.strip() for k in (row.get("expected_kinds") or "").split(",") if k.strip()]
             posts.append(
@@ -191,6 +197,43 @@ def load_labelled(path: Path) -> list[LabelledPost]:
                 f"{path.name}:{number}", f"not JSON ({exc.msg})", f"geen JSON ({exc.msg})"
             ) from None
         posts.append(_labelled(value, f"{path.name}:{number}"))
+    return posts
+
+
+#: Labels of the offensive-language corpus (models/language/corpus) and the kind each expects.
+CORPUS_KINDS = {
+    "threat": "language.threat",
+    "hate": "language.hate",
+    "insult": "language.insult",
+    "profanity": "language.profanity",
+    "none": None,
+}
+
+
+def _corpus_rows(path: Path, reader: csv.DictReader[str]) -> list[LabelledPost]:
+    """Rows of the offensive-language corpus format (id, text, label, target, form, note):
+    a label expects its `language.*` kind and a hold; `none` expects nothing and a publish."""
+    posts: list[LabelledPost] = []
+    for number, row in enumerate(reader, start=2):
+        label = (row.get("label") or "").strip()
+        if label not in CORPUS_KINDS:
+            raise _bad(
+                f"{path.name}:{number}",
+                f"label {label!r} is not one of {', '.join(CORPUS_KINDS)}",
+                f"label {label!r} is niet een van {', '.join(CORPUS_KINDS)}",
+            )
+        kind = CORPUS_KINDS[label]
+        posts.append(
+            _labelled(
+                {
+                    "id": row.get("id") or f"line {number}",
+                    "text": row.get("text"),
+                    "expected_kinds": [kind] if kind else [],
+                    "expected_action": "hold" if kind else "publish",
+                },
+                f"{path.name}:{number}",
+            )
+        )
     return posts
 
 

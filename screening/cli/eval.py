@@ -43,6 +43,13 @@ def text(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="nl of en.")] = None,
+    held_out: Annotated[
+        bool,
+        typer.Option(
+            "--held-out",
+            help="Alleen de apart gehouden rijen van het taalcorpus (models/language/corpus).",
+        ),
+    ] = False,
 ) -> None:
     """Precisie, recall en F1 per soort bevinding, juiste besluiten en missers."""
     from screening.eval_text import evaluate, format_report, load_labelled
@@ -52,6 +59,10 @@ def text(
     language = "en" if (lang or settings.lang) == "en" else "nl"
     try:
         posts = load_labelled(file)
+        if held_out:
+            from screening.training.language_corpus import held_out as is_held_out
+
+            posts = [p for p in posts if is_held_out(p.id)]
         pipeline = build_pipeline(settings, faces=False)
         report = evaluate(pipeline, posts, policy, kind or None)
     except ScreeningError as err:

@@ -118,3 +118,43 @@ def test_bad_json_names_the_line(tmp_path: Path) -> None:
     file.write_text('{"text": "ok"}\n{oops\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"posts\.jsonl:2"):
         load_labelled(file)
+
+
+CORPUS_HEADER = "id\ttext\tlabel\ttarget\tform\tnote\n"
+
+
+def test_corpus_format_expects_a_kind_and_a_decision(tmp_path: Path) -> None:
+    (tmp_path / "a.tsv").write_text(
+        CORPUS_HEADER
+        + "t-1\tIk maak je af.\tthreat\tyou\tstatement\tx\n"
+        + "n-1\tIk ben doodmoe.\tnone\tnone\tstatement\tx\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.tsv").write_text(
+        CORPUS_HEADER + "p-1\tWat een kutweer.\tprofanity\tobject\tstatement\tx\n",
+        encoding="utf-8",
+    )
+    posts = {p.id: p for p in load_labelled(tmp_path)}  # a folder: every file in it
+    assert posts["t-1"].expected_kinds == {"language.threat"}
+    assert posts["t-1"].expected_action is Action.HOLD
+    assert posts["n-1"].expected_kinds == frozenset()
+    assert posts["n-1"].expected_action is Action.PUBLISH
+    assert posts["p-1"].expected_kinds == {"language.profanity"}
+
+
+def test_corpus_format_rejects_an_unknown_label(tmp_path: Path) -> None:
+    path = tmp_path / "a.tsv"
+    path.write_text(CORPUS_HEADER + "t-1\tHallo\tgrof\tnone\tstatement\tx\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"a\.tsv:2"):
+        load_labelled(path)
+
+
+def test_held_out_option_scores_only_the_held_out_rows(tmp_path: Path) -> None:
+    from screening.training.language_corpus import held_out
+
+    ids = [f"r-{i}" for i in range(12)]
+    rows = "".join(f"{i}\tWat een mooie dag.\tnone\tnone\tstatement\tx\n" for i in ids)
+    (tmp_path / "a.tsv").write_text(CORPUS_HEADER + rows, encoding="utf-8")
+    result = CliRunner().invoke(eval_app, ["text", str(tmp_path / "a.tsv"), "--held-out", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["posts"] == sum(held_out(i) for i in ids) > 0
