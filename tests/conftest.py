@@ -65,7 +65,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
 
 @pytest.fixture(scope="session")
 def nlp_nl() -> Language:
-    """A blank Dutch spaCy pipeline, built once for all text-detector tables."""
+    """The shipped Dutch spaCy pipeline (blank Dutch if its files are absent), loaded once
+    for all text-detector tables."""
     return build_nlp()
 
 
