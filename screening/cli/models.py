@@ -61,7 +61,7 @@ def train(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Vaste seed.")] = 20261207,
 ) -> None:
-    """Train de pijplijn volgens het recept (models/nlp/README.md); ~45 min op 2 kernen."""
+    """Train de pijplijn volgens het recept (models/nlp/README.md); ~15 min op 2 kernen."""
     from screening.nlp import shipped_model_dir
     from screening.training.recipe import VARIANTS
     from screening.training.recipe import train as run

@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 CONFIRMED = 0.9
 #: Score of a person entity that no list knows.
 NER_ONLY = 0.75
-#: List patterns that are weak on their own: a lone surname ("Bakker", "de Vries") or a first
-#: name that is also a word ("Storm"). They stand only where a person entity confirms them.
-NEEDS_CONFIRMATION = frozenset({"surname", "first_name_also_a_word"})
+#: List patterns that are weak on their own: a first name that is also a word ("Storm"). It
+#: stands only where a person entity confirms it. (A lone surname in the middle of a sentence
+#: stands unless the recogniser calls it a place or organisation.)
+NEEDS_CONFIRMATION = frozenset({"first_name_also_a_word"})
 #: List patterns whose own evidence (a title, an age, initials) says "person" whatever the
 #: recogniser's label, unless a longer place or organisation name contains them.
 SELF_EVIDENT = frozenset({"title", "name_and_age", "initials_and_surname"})
@@ -87,6 +88,12 @@ def merge(
         # a missed pupil's name costs more than a needless look.
         if any(e.start < n.name_start or e.end > n.name_end for e in other):
             continue
+        if (
+            other
+            and n.pattern in ("surname", "interfix_and_surname")
+            and n.first_word == (n.last_word if n.pattern == "surname" else n.last_word - 1)
+        ):
+            continue  # "Brussel", "van Londen": surnames too, but here a place
         if other and n.pattern not in SELF_EVIDENT:
             if n.first_word != n.last_word and n.pattern.startswith(("first", "unknown")):
                 continue  # the recogniser read the whole "Anne Frank Huis" as a place
@@ -151,12 +158,12 @@ def _unlisted_after_title(n: NameSpan, lexicon: NameLexicon) -> bool:
 
 
 def _listed_word(text: str, lexicon: NameLexicon) -> bool:
-    return text in lexicon.first_names or text in lexicon.surnames
+    return any(p in lexicon.first_names or p in lexicon.surnames for p in text.split("-"))
 
 
 def _listed_name(n: NameSpan, lexicon: NameLexicon) -> bool:
     """Whether the lists know a part of the name: "juf Anna" yes, "minister van Verkeer" no."""
-    if any(f in lexicon.first_names for f in n.first_names):
+    if any(_listed_word(f, lexicon) for f in n.first_names):
         return True
     last = n.surname.split()[-1] if n.surname else ""
     return bool(last) and (last in lexicon.surnames or last in lexicon.interfix_surnames)
@@ -179,9 +186,13 @@ def _known_not_a_name(parts: Sequence[str], lexicon: NameLexicon) -> bool:
         return True  # initials alone
     if any(p.lower() in lexicon.medical for p in words_):
         return True
-    key = fast_key(" ".join(parts))
-    if key in lexicon.eponymous or key in lexicon.public_figures:
-        return True
+    keys = [
+        fast_key(" ".join(parts[i:j]))
+        for i in range(len(parts))
+        for j in range(i + 1, len(parts) + 1)
+    ]
+    if any(k in lexicon.eponymous or k in lexicon.public_figures for k in keys):
+        return True  # "het Van Gogh Museum": a famous name inside is a topic, not a person
     if len(parts) == 1 and len(parts[0]) <= 2:
         return True
     # "Hart", "Tel", "De Vriendschap" (a ship): only ordinary words, no name among them.
