@@ -105,30 +105,26 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _unmatched(spans: Sequence[Span], others: Sequence[Span], exact: bool = False) -> list[Span]:
+    """The spans that no span of `others` matches (overlaps, or equals when `exact`)."""
+    if exact:
+        return [s for s in spans if s not in others]
+    return [s for s in spans if not any(_overlaps(s, o) for o in others)]
+
+
 def score_spans(
     pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]],
 ) -> tuple[SpanScore, SpanScore]:
     """(overlap, exact) scores over (gold, predicted) span lists, one pair per sentence."""
     overlap, exact = SpanScore(), SpanScore()
     for gold, pred in pairs:
-        for g in gold:
-            if any(_overlaps(g, p) for p in pred):
-                overlap.gold_found += 1
-            else:
-                overlap.gold_missed += 1
-            if g in pred:
-                exact.gold_found += 1
-            else:
-                exact.gold_missed += 1
-        for p in pred:
-            if any(_overlaps(g, p) for g in gold):
-                overlap.pred_correct += 1
-            else:
-                overlap.pred_wrong += 1
-            if p in gold:
-                exact.pred_correct += 1
-            else:
-                exact.pred_wrong += 1
+        for score, is_exact in ((overlap, False), (exact, True)):
+            missed = len(_unmatched(gold, pred, is_exact))
+            wrong = len(_unmatched(pred, gold, is_exact))
+            score.gold_found += len(gold) - missed
+            score.gold_missed += missed
+            score.pred_correct += len(pred) - wrong
+            score.pred_wrong += wrong
     return overlap, exact
 
 
@@ -199,12 +195,12 @@ def evaluate_names(
         pairs.append((gold, pred))
         if examples:
             assert report.missed is not None and report.wrong is not None
-            for g in gold:
-                if not any(_overlaps(g, p) for p in pred) and len(report.missed) < examples:
-                    report.missed.append((" ".join(sentence.words[g[0] : g[1]]), text))
-            for p in pred:
-                if not any(_overlaps(g, p) for g in gold) and len(report.wrong) < examples:
-                    report.wrong.append((" ".join(sentence.words[p[0] : p[1]]), text))
+            for into, spans in (
+                (report.missed, _unmatched(gold, pred)),
+                (report.wrong, _unmatched(pred, gold)),
+            ):
+                for a, b in spans[: max(0, examples - len(into))]:
+                    into.append((" ".join(sentence.words[a:b]), text))
     report.seconds = time.perf_counter() - started
     report.overlap, report.exact = score_spans(pairs)
     report.gold = sum(len(g) for g, _ in pairs)

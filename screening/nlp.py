@@ -118,22 +118,17 @@ def _load_nlp(model: str | None, models: Path | None) -> tuple[Language, NlpInfo
     are absent. `model` "blank": blank Dutch on purpose. Anything else: a spaCy package name
     or folder, loaded as given (an error if it cannot be).
     """
+    # A school's own model may be a transformers one; ours and blank Dutch need no PyTorch.
+    spacy = import_spacy(allow_torch=model not in (None, BLANK))
     if model == BLANK:
-        spacy = import_spacy(allow_torch=False)
         return spacy.blank("nl"), NlpInfo("blank", spacy.__version__, None, False, "tokens only")
-    if model is None:
-        folder = shipped_model_dir(models)
-        if not (folder / "meta.json").is_file():
-            spacy = import_spacy(allow_torch=False)
-            note = (
-                f"the trained Dutch pipeline is absent ({folder}); blank('nl') gives tokens "
-                "only, so names rely on word lists alone"
-            )
-            return spacy.blank("nl"), NlpInfo("blank", spacy.__version__, None, True, note)
-        spacy = import_spacy(allow_torch=False)
-    else:
-        spacy = import_spacy(allow_torch=True)
-        folder = Path(model)
+    folder = shipped_model_dir(models) if model is None else Path(model)
+    if model is None and not (folder / "meta.json").is_file():
+        note = (
+            f"the trained Dutch pipeline is absent ({folder}); blank('nl') gives tokens "
+            "only, so names rely on word lists alone"
+        )
+        return spacy.blank("nl"), NlpInfo("blank", spacy.__version__, None, True, note)
     name_flags.register()  # the recogniser's config names this callback
     try:
         nlp: Language = spacy.load(model if model is not None else folder)

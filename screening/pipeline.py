@@ -120,21 +120,16 @@ class Pipeline:
     text_detectors: Sequence[TextDetector]
     image_detectors: Sequence[ImageDetector]
     packs: PackSet
-    options: PolicyOptions = field(default_factory=PolicyOptions)
     #: What `nlp` is (name, version, sha256 of its weights, or a fallback and why).
-    nlp_info: NlpInfo | None = None
+    nlp_info: NlpInfo
+    options: PolicyOptions = field(default_factory=PolicyOptions)
 
     @property
     def detector_versions(self) -> dict[str, str]:
         """Every component that can produce a finding, with its version."""
         versions = {PIPELINE_NAME: __version__, INTAKE_NAME: INTAKE_VERSION}
-        if self.nlp_info is not None:
-            key, value = self.nlp_info.version_entry
-            versions[key] = value
-        else:
-            versions["spacy:" + self.nlp.meta.get("name", "blank")] = str(
-                self.nlp.meta.get("version", "")
-            )
+        key, value = self.nlp_info.version_entry
+        versions[key] = value
         for det in self.text_detectors:
             versions[det.name] = det.version
         for image_det in self.image_detectors:

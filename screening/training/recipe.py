@@ -26,11 +26,14 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from screening.errors import InputError
 from screening.training import language_corpus
 from screening.training.corpora import bio_doc, read_bio, read_conllu, split_every
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 Variant = Literal["research", "open"]
 VARIANTS: tuple[Variant, ...] = ("research", "open")
@@ -83,10 +86,29 @@ def _require(path: Path) -> Path:
     return path
 
 
-def _sample(docs: list[object], limit: int | None, seed: int) -> list[object]:
-    if limit is None or len(docs) <= limit:
-        return docs
-    return random.Random(seed).sample(docs, limit)
+def _write_docbins(
+    work: Path, parts: dict[str, list[Doc]], limit: int | None, seed: int
+) -> dict[str, Path]:
+    """Each named list of Docs as `work/<name>.spacy`; `limit` samples that many (smoke test)."""
+    from spacy.tokens import DocBin
+
+    work.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    for name, docs in parts.items():
+        if limit is not None and len(docs) > limit:
+            docs = random.Random(seed).sample(docs, limit)
+        paths[name] = work / f"{name}.spacy"
+        DocBin(docs=docs, store_user_data=False).to_disk(paths[name])
+    return paths
+
+
+def _overrides(seed: int, max_steps: int | None, eval_every: int) -> dict[str, object]:
+    """Config overrides: the seed, and a step limit with evaluations to match (smoke tests)."""
+    overrides: dict[str, object] = {"system.seed": seed}
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+        overrides["training.eval_frequency"] = max(1, min(eval_every, max_steps // 2))
+    return overrides
 
 
 def prepare(
@@ -99,10 +121,8 @@ def prepare(
 ) -> Corpora:
     """Convert the training files into DocBins under `work`; `limit` samples (smoke test)."""
     import spacy
-    from spacy.tokens import DocBin
 
     nlp = spacy.blank("nl")
-    work.mkdir(parents=True, exist_ok=True)
     ud = [doc for rel in UD_TRAIN for doc in read_conllu(_require(data / rel), nlp.vocab)]
     ud_train, ud_dev = split_every(ud)
     sources: list[str] = list(UD_TRAIN)
@@ -115,18 +135,13 @@ def prepare(
     else:
         ner_train, ner_dev = split_every(europeana)
         sources.append(EUROPEANA)
-    out = {
+    parts = {
         "syntax_train": ud_train,
         "syntax_dev": ud_dev,
         "ner_train": ner_train,
         "ner_dev": ner_dev,
     }
-    paths: dict[str, Path] = {}
-    for name, docs in out.items():
-        picked = _sample(list(docs), limit, seed)
-        path = work / f"{name}.spacy"
-        DocBin(docs=picked, store_user_data=False).to_disk(path)  # type: ignore[arg-type]
-        paths[name] = path
+    paths = _write_docbins(work, parts, limit, seed)
     return Corpora(**paths, ner_sources=tuple(sources))
 
 
@@ -164,10 +179,7 @@ def train(
 ) -> Path:
     """Run the whole recipe and write the joined pipeline to `out`; returns `out`."""
     corpora = prepare(data, work, variant, limit=limit, seed=seed)
-    overrides: dict[str, object] = {"system.seed": seed}
-    if max_steps is not None:
-        overrides["training.max_steps"] = max_steps
-        overrides["training.eval_frequency"] = max(1, min(500, max_steps // 2))
+    overrides = _overrides(seed, max_steps, 500)
     configs = configs_dir()
     jobs = [
         (configs / "syntax.cfg", corpora.syntax_train, corpora.syntax_dev, work / "syntax"),
@@ -191,24 +203,19 @@ def train_language_scorer(
     so that its held-out figures can be measured (`configs/language.cfg`).
     """
     import spacy
-    from spacy.tokens import DocBin
 
     nlp = spacy.blank("nl")
     rows, _held_out = language_corpus.split(language_corpus.read_rows())
-    docs = [language_corpus.cats_doc(nlp, r) for r in rows]
-    train_docs, dev_docs = split_every(docs)
-    work.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, part in (("language_train", train_docs), ("language_dev", dev_docs)):
-        path = work / f"{name}.spacy"
-        DocBin(docs=_sample(list(part), limit, seed), store_user_data=False).to_disk(path)  # type: ignore[arg-type]
-        paths.append(path)
-    overrides: dict[str, object] = {"system.seed": seed}
-    if max_steps is not None:
-        overrides["training.max_steps"] = max_steps
-        overrides["training.eval_frequency"] = max(1, min(250, max_steps // 2))
+    train_docs, dev_docs = split_every([language_corpus.cats_doc(nlp, r) for r in rows])
+    paths = _write_docbins(
+        work, {"language_train": train_docs, "language_dev": dev_docs}, limit, seed
+    )
     return _train_one(
-        configs_dir() / "language.cfg", paths[0], paths[1], work / "language", overrides
+        configs_dir() / "language.cfg",
+        paths["language_train"],
+        paths["language_dev"],
+        work / "language",
+        _overrides(seed, max_steps, 250),
     )
 
 

@@ -5,8 +5,9 @@ The word lists know Dutch names and the ways a school writes them ("juf Anna", "
 "zei Bakker" and a shop in "bij Bakker Bart", and finds names no list has. Together:
 
 * a list name that a person entity overlaps is confirmed (its score rises to `CONFIRMED`);
-* a weak list name (a lone surname, a first name that is also a word) stands only when
-  confirmed: "Bakker" and "Storm" are words until the sentence says otherwise;
+* a first name that is also a word ("Ben") stands only when confirmed;
+* a lone surname or "van" + surname that the recogniser calls a place is dropped ("Brussel",
+  "van Londen"); otherwise it stands, as deduce's own tables expect;
 * a list name inside a longer place or organisation entity ("Camp David", "het Anne Frank
   Huis") is dropped; one the recogniser only labels differently stays when the lists know it;
 * a person entity that no list name covers becomes a name of its own (`ner_person`).
@@ -21,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from screening.detectors.names.lexicon import NameLexicon, fast_key
-from screening.detectors.names.recognise import NameSpan
+from screening.detectors.names.recognise import NameSpan, unknown_name_word
 from screening.detectors.names.tokens import Word
 
 if TYPE_CHECKING:
@@ -132,18 +133,8 @@ def _extended(
 
 def _could_be_surname(w: Word, lexicon: NameLexicon) -> bool:
     """A capitalised word right after the previous one (only blanks between) that the lists
-    know as nothing but a name."""
-    low = w.lower
-    return (
-        w.capitalised
-        and w.gap.strip(" \t\u00a0") == ""
-        and low not in lexicon.common
-        and low not in lexicon.never_alone
-        and low not in lexicon.titles
-        and low not in lexicon.medical
-        and w.text not in lexicon.places
-        and not low.endswith(lexicon.not_name_endings)
-    )
+    know as nothing but a name; any length, since the recogniser already read it as a name."""
+    return w.gap.strip(" \t\u00a0") == "" and unknown_name_word(w, lexicon, min_length=1)
 
 
 def _unlisted_after_title(n: NameSpan, lexicon: NameLexicon) -> bool:

@@ -213,17 +213,7 @@ class NameRecognizer:
 
     def _is_unknown_name_word(self, w: Word) -> bool:
         """A capitalised word no list knows as anything else (a surname after a first name)."""
-        low = w.lower
-        return (
-            w.capitalised
-            and len(w.text) >= 3
-            and low not in self.lx.common
-            and low not in self.lx.never_alone
-            and low not in self.lx.titles
-            and low not in self.lx.medical
-            and w.text not in self.lx.places
-            and not low.endswith(self.lx.not_name_endings)
-        )
+        return unknown_name_word(w, self.lx)
 
     def _interfix_at(self, ws: _Words, j: int) -> int | None:
         """Index of the surname word after a tussenvoegsel starting at word j, if any."""
@@ -613,6 +603,22 @@ class NameRecognizer:
             if near:
                 added.append(NameSpan.one_word(w, k, "name_in_list"))
         return sorted([*names, *added], key=lambda n: n.start)
+
+
+def unknown_name_word(w: Word, lx: NameLexicon, *, min_length: int = 3) -> bool:
+    """A capitalised word of at least `min_length` letters that the lists know as nothing but
+    a name: no frequent word, title, medical term or place ("Quispe", not "Huis")."""
+    low = w.lower
+    return (
+        w.capitalised
+        and len(w.text) >= min_length
+        and low not in lx.common
+        and low not in lx.never_alone
+        and low not in lx.titles
+        and low not in lx.medical
+        and w.text not in lx.places
+        and not low.endswith(lx.not_name_endings)
+    )
 
 
 def _joined(w: Word, *, dot: bool = False) -> bool:
