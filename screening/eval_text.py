@@ -17,7 +17,7 @@ from pathlib import Path
 
 from screening.errors import InputError
 from screening.pipeline import Pipeline
-from screening.types import Action, Channel, Post
+from screening.types import Action, Channel, Post, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +74,10 @@ class EvalReport:
     decisions_total: int = 0
     posts: int = 0
     misses: list[Miss] = field(default_factory=list)
+    #: Per group of expected kinds ("language.hate", or "none" for a post expected to pass):
+    #: [posts held for a scored kind, posts] -- the share of harmful posts held and of
+    #: harmless ones published.
+    held_by_expected: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def decision_accuracy(self) -> float:
@@ -108,6 +112,10 @@ class EvalReport:
                     "f1": round(s.f1, 4),
                 }
                 for k, s in sorted(self.kinds.items())
+            },
+            "held_by_expected": {
+                g: {"held": held, "posts": total}
+                for g, (held, total) in sorted(self.held_by_expected.items())
             },
             "misses": [
                 {
@@ -265,6 +273,16 @@ def evaluate(
                 score.fp += 1
             else:
                 score.fn += 1
+        # Held for a reason within the scored kinds: a name in a corpus sentence does not make
+        # the language detector's figures.
+        held = any(
+            f.severity is Severity.HOLD and f.finding.kind.startswith(prefixes)
+            for f in decision.findings
+        )
+        group = "+".join(sorted(expected)) or "none"
+        counts = report.held_by_expected.setdefault(group, [0, 0])
+        counts[0] += held
+        counts[1] += 1
         wrong_decision = False
         if post.expected_action is not None:
             report.decisions_total += 1
@@ -306,6 +324,22 @@ def format_report(report: EvalReport, lang: str = "nl") -> str:
         f"({report.decision_accuracy:.1%}) over {report.posts} "
         f"{'berichten' if nl else 'posts'}"
     )
+    if report.held_by_expected:
+        lines.append(
+            "\n"
+            + (
+                "verwacht                       vastgehouden"
+                if nl
+                else "expected                       held"
+            )
+        )
+        for group in sorted(report.held_by_expected, key=lambda g: (g == "none", g)):
+            held, total = report.held_by_expected[group]
+            share = held / total if total else 0.0
+            note = ""
+            if group == "none":
+                note = (" (gepubliceerd: " if nl else " (published: ") + f"{1 - share:.1%})"
+            lines.append(f"{group:<30} {held:>5}/{total:<5} {share:>6.1%}{note}")
     if report.misses:
         lines.append(f"\n{'missers' if nl else 'misses'} ({len(report.misses)}):")
         for m in report.misses:

@@ -132,6 +132,7 @@ class Pipeline:
         versions[key] = value
         for det in self.text_detectors:
             versions[det.name] = det.version
+            versions.update(det.model_versions())
         for image_det in self.image_detectors:
             versions[image_det.name] = image_det.version
         return versions

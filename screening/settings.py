@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     #: Minimum detector score for a finding to block, per kind or 'area.*'; below it the
     #: finding is shown as a notice.
     min_score: dict[str, float] = Field(default_factory=lambda: {"pii.*": 0.5})
+    #: The learned offensive-language scorer reports a window of a post that no rule flagged
+    #: when its probability of being harmful reaches this (1.0: practically never); rules
+    #: report regardless. 0.97 keeps about 95% of the corpus's harmless look-alikes published.
+    language_scorer_min: float = Field(default=0.97, ge=0.5, le=1.0)
     #: Folder with lexicons, thresholds and model cards; unset means the shipped `models/`.
     models_dir: Path | None = None
     #: The school's own public contact details (switchboard number, info@ address, street

@@ -21,6 +21,11 @@ models_app = typer.Typer(
 )
 
 _DEFAULT_DATA = Path("..", "shared", "data", "text", "train")
+_Work = Annotated[Path, typer.Option("--work", help="Werkmap voor corpora en tussenmodellen.")]
+_MaxSteps = Annotated[
+    int | None, typer.Option("--max-steps", help="Hoogstens zoveel trainingsstappen.")
+]
+_Seed = Annotated[int, typer.Option("--seed", help="Vaste seed.")]
 
 
 def _lang() -> Lang:
@@ -43,9 +48,7 @@ def train(
         Path | None,
         typer.Option("--out", help="Waar het model komt (standaard: models/nlp/screening_nl)."),
     ] = None,
-    work: Annotated[
-        Path, typer.Option("--work", help="Werkmap voor corpora en tussenmodellen.")
-    ] = Path("build", "nlp-training"),
+    work: _Work = Path("build", "nlp-training"),
     variant: Annotated[
         str,
         typer.Option(
@@ -56,10 +59,8 @@ def train(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Neem per corpus zoveel zinnen (rooktest).")
     ] = None,
-    max_steps: Annotated[
-        int | None, typer.Option("--max-steps", help="Hoogstens zoveel trainingsstappen.")
-    ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Vaste seed.")] = 20261207,
+    max_steps: _MaxSteps = None,
+    seed: _Seed = 20261207,
 ) -> None:
     """Train de pijplijn volgens het recept (models/nlp/README.md); ~15 min op 2 kernen."""
     from screening.nlp import shipped_model_dir
@@ -88,6 +89,32 @@ def train(
         )
     typer.echo(
         f"model geschreven naar {result}" if lang == "nl" else f"pipeline written to {result}"
+    )
+
+
+@models_app.command("train-language")
+def train_language(
+    data: Annotated[
+        Path, typer.Option("--data", help="Map met de trainingsbestanden (ud/ voor gewone zinnen).")
+    ] = _DEFAULT_DATA,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Waar de scorer komt (standaard: models/language/scorer)."),
+    ] = None,
+    work: _Work = Path("build", "language-training"),
+    max_steps: _MaxSteps = None,
+    seed: _Seed = 20261207,
+) -> None:
+    """Train de scorer voor kwetsende taal op het eigen corpus (~5 min op 2 kernen)."""
+    from screening.resources import models_dir
+    from screening.training.recipe import install_language_scorer, train_language_scorer
+
+    lang = _lang()
+    with command_errors(lang, "models train-language"):
+        trained = train_language_scorer(work, data, max_steps=max_steps, seed=seed)
+        result = install_language_scorer(trained, out or models_dir() / "language" / "scorer", seed)
+    typer.echo(
+        f"scorer geschreven naar {result}" if lang == "nl" else f"scorer written to {result}"
     )
 
 

@@ -21,6 +21,10 @@ class TextDetector(ABC):
     def detect(self, doc: TextDoc) -> Sequence[Finding]:
         """All findings of this detector in `doc`."""
 
+    def model_versions(self) -> dict[str, str]:
+        """Trained models the detector reads, by name, with version and weights digest."""
+        return {}
+
 
 class ImageDetector(ABC):
     """Reads one decoded image of a post and reports findings; it never decides."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from screening.policy.pack import FAIL_CLOSED_KINDS, PolicyPack
+from screening.policy.pack import ALWAYS_HOLD_KINDS, PolicyPack
 from screening.types import (
     Action,
     Channel,
@@ -115,7 +115,8 @@ def decide(
         rule = pack.rule_for(f.kind)
         severity = rule.severity
         note: str | None = None
-        if severity is Severity.HOLD and f.kind not in FAIL_CLOSED_KINDS:
+        # A score threshold never turns an error or a threat into a notice.
+        if severity is Severity.HOLD and f.kind not in ALWAYS_HOLD_KINDS:
             if f.score < options.threshold(f.kind):
                 severity, note = Severity.NOTICE, "below_threshold"
             elif options.is_public(f):

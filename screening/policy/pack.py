@@ -28,6 +28,9 @@ FAIL_CLOSED_KINDS = frozenset(
     {"screening.error", "image.unreadable", "image.not_screened", "registry.unavailable"}
 )
 
+#: Kinds that hold whatever a pack or a score threshold says: errors, and threats.
+ALWAYS_HOLD_KINDS = FAIL_CLOSED_KINDS | frozenset({"language.threat"})
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -189,6 +192,9 @@ def parse_pack(data: Mapping[str, Any], source: str) -> PolicyPack:
     for kind in sorted(FAIL_CLOSED_KINDS):
         if pack.rule_for(kind).severity is not Severity.HOLD:
             raise _fail(source, f"{kind!r} must hold: publishing on an error fails open")
+    for kind in sorted(ALWAYS_HOLD_KINDS - FAIL_CLOSED_KINDS):
+        if pack.rule_for(kind).severity is not Severity.HOLD:
+            raise _fail(source, f"{kind!r} must hold: a threat is never published")
     return pack
 
 

@@ -104,3 +104,81 @@ def cats_doc(nlp: Language, row: Row) -> Doc:
     doc = nlp.make_doc(row.text)
     doc.cats = {label: float(label == row.label) for label in LABELS}
     return doc
+
+
+def neutral_sentences(paths: list[Path], limit: int, seed: int) -> list[str]:
+    """Up to `limit` sentences of edited Dutch prose (the ``# text =`` lines of UD files).
+
+    The scorer learns abuse from the corpus, but everyday prose from elsewhere teaches it what
+    ordinary Dutch looks like: without it, a harmless sentence the corpus never imagined
+    ("Vanwege corona gaat de ouderavond online") scores as a threat. Reports of crime in
+    news prose are harmless by the corpus's own rules (a report, not abuse). A fixed-seed
+    sample, so training stays reproducible.
+    """
+    import random
+
+    texts: list[str] = []
+    for path in paths:
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("# text = "):
+                    text = line[len("# text = ") :].strip()
+                    if len(text.split()) >= 4:
+                        texts.append(text)
+    random.Random(seed).shuffle(texts)
+    return texts[:limit]
+
+
+def neutral_doc(nlp: Language, text: str) -> Doc:
+    """A Doc of a neutral sentence, labelled `none`."""
+    doc = nlp.make_doc(text)
+    doc.cats = {label: float(label == "none") for label in LABELS}
+    return doc
+
+
+def group_plurals(groups_file: Path, slurs_file: Path) -> list[str]:
+    """Plural group nouns of `groups.txt` that are no slur: the words `swap_groups` uses."""
+    from screening.detectors.language.lexicon import read_words
+
+    slurs = {e.text.lower() for e in read_words(slurs_file)}
+    out: list[str] = []
+    for e in read_words(groups_file):
+        word = e.text.lower()
+        if " " in word or word in slurs or len(word) < 5:
+            continue
+        if word.endswith(("en", "ers", "s")):
+            out.append(word)
+    return sorted(set(out))
+
+
+def swap_groups(rows: list[Row], plurals: list[str], copies: int, seed: int) -> list[Row]:
+    """Copies of the rows that name a group, each with another group in its place.
+
+    A corpus of a few thousand sentences names each group a few dozen times, and a scorer
+    trained on it learns which groups are named in hate rather than how hate is said. Giving
+    every sentence that names a group -- hateful and harmless alike -- `copies` twins with
+    other groups makes the group word itself carry no label. Only whole words in the plural
+    are swapped, with their capital kept; ids get a suffix so that they stay unique.
+    """
+    import random
+    import re
+
+    rng = random.Random(seed)
+    known = set(plurals)
+    word = re.compile(r"[\w'’-]+")
+    out: list[Row] = []
+    for row in rows:
+        spans = [m for m in word.finditer(row.text) if m.group().lower() in known]
+        if not spans:
+            continue
+        for k in range(copies):
+            text = row.text
+            for m in reversed(spans):
+                new = rng.choice(plurals)
+                if m.group()[:1].isupper():
+                    new = new[:1].upper() + new[1:]
+                text = text[: m.start()] + new + text[m.end() :]
+            out.append(
+                Row(f"{row.id}~{k}", text, row.label, row.target, row.form, row.note, row.source)
+            )
+    return out

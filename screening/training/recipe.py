@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from screening.errors import InputError
+from screening.resources import models_dir
 from screening.training import language_corpus
 from screening.training.corpora import bio_doc, read_bio, read_conllu, split_every
 
@@ -39,6 +40,7 @@ Variant = Literal["research", "open"]
 VARIANTS: tuple[Variant, ...] = ("research", "open")
 PIPELINE_NAME = "screening_nl"
 PIPELINE_VERSION = "1.0.0"
+LANGUAGE_SCORER_VERSION = "1.0.0"
 
 #: Training files, relative to the shared training folder, with their licences.
 UD_TRAIN = (
@@ -47,6 +49,10 @@ UD_TRAIN = (
     "ud/lassysmall.nl_lassysmall-ud-test.conllu",
 )
 UD_HELD_OUT = "ud/alpino.nl_alpino-ud-test.conllu"
+#: Sentences of UD prose the language scorer learns as harmless (see train_language_scorer).
+NEUTRAL_SENTENCES = 4000
+#: Twins with another group for each corpus row that names a group (see swap_groups).
+GROUP_COPIES = 2
 CONLL_TRAIN = "ner/conll2002_ned_train.txt"
 CONLL_TESTA = "ner/conll2002_ned_testa.txt"
 EUROPEANA = "ner/europeana_nl_kb.bio"
@@ -195,28 +201,72 @@ def train(
 
 
 def train_language_scorer(
-    work: Path, *, limit: int | None = None, max_steps: int | None = None, seed: int = 20261207
+    work: Path,
+    data: Path | None = None,
+    *,
+    neutral: int = NEUTRAL_SENTENCES,
+    group_copies: int = GROUP_COPIES,
+    config: Path | None = None,
+    limit: int | None = None,
+    max_steps: int | None = None,
+    seed: int = 20261207,
 ) -> Path:
-    """Train the offensive-language text classifier on the corpus's training split alone.
+    """Train the offensive-language scorer on the corpus's training split; returns its folder.
 
-    Not yet part of the shipped pipeline (the language detector does not read it yet); kept
-    so that its held-out figures can be measured (`configs/language.cfg`).
+    With `data` (the shared training folder), `neutral` sentences of UD Dutch prose are added
+    as harmless examples (`language_corpus.neutral_sentences`). The corpus's held-out split is
+    never seen. Every 10th training row is the development set that picks the best model.
     """
     import spacy
 
     nlp = spacy.blank("nl")
     rows, _held_out = language_corpus.split(language_corpus.read_rows())
-    train_docs, dev_docs = split_every([language_corpus.cats_doc(nlp, r) for r in rows])
-    paths = _write_docbins(
+    if group_copies > 0:
+        lexicons = models_dir() / "lexicons" / "language"
+        plurals = language_corpus.group_plurals(lexicons / "groups.txt", lexicons / "slurs.txt")
+        rows = rows + language_corpus.swap_groups(rows, plurals, group_copies, seed)
+    docs = [language_corpus.cats_doc(nlp, r) for r in rows]
+    if data is not None and neutral > 0:
+        paths = [_require(data / name) for name in UD_TRAIN]
+        texts = language_corpus.neutral_sentences(paths, neutral, seed)
+        docs += [language_corpus.neutral_doc(nlp, t) for t in texts]
+    train_docs, dev_docs = split_every(docs)
+    bins = _write_docbins(
         work, {"language_train": train_docs, "language_dev": dev_docs}, limit, seed
     )
     return _train_one(
-        configs_dir() / "language.cfg",
-        paths["language_train"],
-        paths["language_dev"],
+        config or configs_dir() / "language.cfg",
+        bins["language_train"],
+        bins["language_dev"],
         work / "language",
         _overrides(seed, max_steps, 250),
     )
+
+
+def install_language_scorer(trained: Path, out: Path, seed: int) -> Path:
+    """Copy a trained scorer to `out` (replacing what is there), with meta and manifest."""
+    import shutil
+
+    import spacy
+
+    nlp = spacy.load(trained)
+    nlp.meta.update(
+        {
+            "name": "screening_nl_language",
+            "version": LANGUAGE_SCORER_VERSION,
+            "description": "Offensive-language scorer (threat, hate, insult, profanity, none) "
+            "for Dutch school posts",
+            "license": "EUPL-1.2 (trained on the project's own corpus and UD Dutch, CC BY-SA 4.0)",
+            "screening": {"seed": seed, "neutral_sentences": NEUTRAL_SENTENCES},
+        }
+    )
+    staging = out.with_name(out.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    nlp.to_disk(staging)
+    write_manifest(staging)
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+    return out
 
 
 def assemble(

@@ -82,6 +82,23 @@ def test_low_scores_become_notices_but_errors_never_do() -> None:
     assert d.action is Action.HOLD
 
 
+def test_a_threat_holds_below_any_threshold() -> None:
+    """A threat is always a hold; a threshold makes a weak insult a notice, never a threat."""
+    pack = load_packs().get("svok")
+    weak = [_f("language.insult", 0, 5, score=0.55), _f("language.threat", 6, 20, score=0.55)]
+    d = decide(
+        weak,
+        pack,
+        channel=Channel.X,
+        publish_on=date(2026, 1, 1),
+        detector_versions={},
+        options=PolicyOptions({"language.*": 0.9}),
+    )
+    by_kind = {r.finding.kind: r.severity for r in d.findings}
+    assert by_kind == {"language.insult": Severity.NOTICE, "language.threat": Severity.HOLD}
+    assert d.action is Action.HOLD
+
+
 def test_no_findings_publish() -> None:
     pack = load_packs().get("svok")
     d = decide([], pack, channel=Channel.X, publish_on=date(2026, 1, 1), detector_versions={})

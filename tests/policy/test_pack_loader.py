@@ -79,6 +79,10 @@ def test_minimal_pack_resolves_exact_before_wildcard_before_fallback() -> None:
         ),
         ({"rules": [{"kinds": ["image.*"], "articles": ["1"], "severity": "notice"}]}, "must hold"),
         (
+            {"rules": [{"kinds": ["language.*"], "articles": ["1"], "severity": "notice"}]},
+            "'language.threat' must hold: a threat is never published",
+        ),
+        (
             {"rules": [{"kinds": ["pii.phone"], "articles": ["1"], "severity": "block"}]},
             "'severity' must be",
         ),

@@ -52,3 +52,33 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     (tmp_path / "a.tsv").write_text(HEADER + row + row, encoding="utf-8")
     with pytest.raises(InputError, match="twice"):
         read_rows(tmp_path)
+
+
+def test_group_swaps_keep_label_and_capital_and_get_new_ids() -> None:
+    from screening.training.language_corpus import Row, swap_groups
+
+    row = Row("h-1", "Marokkanen zijn tuig, zegt hij over marokkanen.", "hate", "x", "y", "z", "f")
+    plurals = ["marokkanen", "polen", "turken"]
+    twins = swap_groups([row], plurals, copies=2, seed=3)
+    assert [t.id for t in twins] == ["h-1~0", "h-1~1"]
+    for t in twins:
+        assert t.label == "hate"
+        words = t.text.rstrip(".").replace(",", "").split()
+        assert words[0] in ("Marokkanen", "Polen", "Turken")  # the capital is kept
+        assert words[-1] in plurals
+        assert words[1:-1] == ["zijn", "tuig", "zegt", "hij", "over"]
+    assert swap_groups([Row("n-1", "Hallo", "none", "x", "y", "z", "f")], ["polen"], 2, 3) == []
+
+
+def test_neutral_sentences_are_a_fixed_sample_of_ud_text(tmp_path: Path) -> None:
+    from screening.training.language_corpus import neutral_sentences
+
+    conllu = tmp_path / "a.conllu"
+    conllu.write_text(
+        "".join(f"# text = Dit is zin nummer {i} hier.\n1\tDit\n\n" for i in range(10))
+        + "# text = Te kort.\n",
+        encoding="utf-8",
+    )
+    first = neutral_sentences([conllu], 4, seed=7)
+    assert first == neutral_sentences([conllu], 4, seed=7)
+    assert len(first) == 4 and all(t.startswith("Dit is zin") for t in first)

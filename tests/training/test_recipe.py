@@ -43,11 +43,21 @@ def test_recipe_reports_missing_training_files(tmp_path: Path) -> None:
 
 
 def test_language_scorer_smoke(tmp_path: Path) -> None:
-    from screening.training.language_corpus import LABELS
-    from screening.training.recipe import train_language_scorer
+    """Train a few steps on a sample, install it, and score with it as the detector does."""
+    from spacy.tokens import Doc
 
-    best = train_language_scorer(tmp_path, limit=80, max_steps=4)
-    nlp, _info = load_nlp(str(best))
-    cats = nlp("Ik maak je af.").cats
+    from screening.detectors.language.scorer import LanguageScorer
+    from screening.training.language_corpus import LABELS
+    from screening.training.recipe import install_language_scorer, train_language_scorer
+
+    best = train_language_scorer(tmp_path / "work", limit=80, max_steps=4)
+    out = install_language_scorer(best, tmp_path / "scorer", seed=1)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["sha256"]) == 64
+    scorer = LanguageScorer(out)
+    assert scorer.sha256 == manifest["sha256"]
+    cats = scorer.nlp("Ik maak je af.").cats
     assert set(cats) == set(LABELS)
     assert abs(sum(cats.values()) - 1.0) < 1e-4  # exclusive classes
+    (window,) = scorer.score(Doc(scorer.nlp.vocab, words=["Ik", "maak", "je", "af", "."]))
+    assert window.label in LABELS and 0.0 <= window.harmful <= 1.0

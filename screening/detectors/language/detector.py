@@ -1,35 +1,67 @@
 """Insulting, bullying, threatening, demeaning and profane language (SVOK III.A.6).
 
-Four kinds of finding, each with the exact span in the original text and evidence saying which
-list entry or phrase fired, which disguise was undone and at whom the words are aimed:
+Four kinds of finding, each with the exact span in the original text and evidence saying what
+fired, at whom the words are aimed and how sure it is:
 
-* `language.insult` -- a word that insults anywhere ("klootzak", "kankerlijer"), or a milder
-  one aimed at a person by a phrase ("je bent een sukkel", "wat een idioot ben jij");
-* `language.hate` -- a group slur, or a phrase that demeans a group ("moslims zijn tuig");
-* `language.threat` -- "ik maak je af", "ik weet waar je woont", "zulke mensen moeten dood";
+* `language.insult` -- a word that insults anywhere ("klootzak", "kankerlijer"), or one aimed
+  at a person or a non-protected group ("je bent een sukkel", "brugklassers zijn debielen");
+* `language.hate` -- a slur, or dehumanisation, a derogatory attribute, hatred or exclusion of
+  a protected group ("vluchtelingen zijn parasieten", "ik ken veel Turken. Ik haat ze.");
+* `language.threat` -- violence or death wished on someone ("ik steek die conciërge morgen
+  neer", "ik hoop dat je een ongeluk krijgt"); the policy always holds it;
 * `language.profanity` -- a vulgar word or curse aimed at nothing or at a thing ("kutweer",
-  "die printer is kut", "kanker mooi").
+  "die printer is kut").
 
-Two rules keep harmless posts harmless. A phrase does not fire when a negation is inside it
-("je bent geen idioot") or right after it ("ik haat vrouwen niet"). A sentence that talks
-about a word instead of using it (counter-speech: "zeg nooit 'mongool' tegen iemand") does not
-fire when the word is quoted or the sentence has a negation.
+Three layers, each named in the evidence:
+
+1. **Words and phrases** (`words`, `lexicon`): the word lists with disguises undone
+   ("k4nk3r", "k*nker") and phrase patterns; the evidence names the list and line.
+2. **Clause rules** (`clauses`): target x what is said x how, on the trained pipeline's lemmas
+   and on inflections made from the lists' lemmas; the evidence names the rule and the target
+   type ("clause rule: hatred of protected_group", "target: protected_group").
+3. **The learned scorer** (`scorer`): a text classifier trained on the project's corpus. It
+   confirms a rule ("learned scorer agrees: p(hate) = 0.98") or, where no rule fired, reports
+   a window on its own ("learned scorer") when its probability reaches
+   `SCREENING_LANGUAGE_SCORER_MIN` and the window holds a word the lists know can hurt (a
+   group, an insult, a violence or harm word, a slur) -- never in a clause where a rule would
+   have fired but for a negation ("ik haat vrouwen niet"): the scorer reads words, not
+   structure. Unleashed on every window it would also hold ordinary school posts
+   ("Vragen? Stuur een mail naar ...").
+
+What keeps harmless posts harmless: negation ("je bent geen idioot", "ik haat vrouwen niet"),
+counter-speech (a cue such as "scheldwoord", "discriminatie", "aangifte" with the abuse quoted,
+negated or reported: "Iemand riep 'flikker' ...; de school heeft aangifte gedaan"), slang
+praise ("gestoord goed"), and for threats the frame of sport, games, fiction or history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
 from screening.detectors.base import TextDetector
+from screening.detectors.language.clauses import (
+    CUES_FOR_LABEL,
+    ClauseHit,
+    ClauseRules,
+    Reading,
+)
 from screening.detectors.language.lexicon import NEGATIONS, Phrase, PhraseIndex, read_phrases
-from screening.detectors.language.normalise import Normalised, Token, normalised, render
+from screening.detectors.language.normalise import (
+    Normalised,
+    Token,
+    canonical_word,
+    normalised,
+    render,
+)
+from screening.detectors.language.scorer import LanguageScorer
 from screening.detectors.language.words import DELIBERATE, Hit, Words
 from screening.detectors.pii._common import best_non_overlapping, make_finding
 from screening.nlp import TextDoc
 from screening.resources import models_dir
+from screening.settings import Settings
 from screening.types import Evidence, Finding
 
 _CLASSES = {
@@ -42,6 +74,53 @@ _CLASS_WORDS = {"PERS": frozenset(("je", "jou", "jij", "julie", "hem", "haar", "
 _TAG_CLASSES = {"i": ("INS",), "g": ("GRP", "PERS"), "n": ("NAME", "PERS")}
 #: A negation right after a phrase, in the same clause, undoes it: "ik haat vrouwen niet".
 _TRAILING_NEGATIONS = frozenset(NEGATIONS[:3])
+#: Counter-speech cues that report what someone said (the others reject it).
+_REPORTING = frozenset(
+    canonical_word(w)
+    for w in [
+        "zeg",
+        "zeggen",
+        "zegt",
+        "zei",
+        "zeiden",
+        "noem",
+        "noemen",
+        "noemde",
+        "noemden",
+        "beweerde",
+        "beweert",
+        "riep",
+        "roept",
+        "riepen",
+        "roepen",
+        "schelden",
+        "uitscheldt",
+        "schreef",
+        "schreven",
+        "las",
+        "vertelde",
+        "uitgescholden",
+        "genoemd",
+    ]
+)
+#: Words after an insult phrase that make it slang praise ("gestoord goed", "ziek mooi").
+_PRAISE = frozenset(
+    canonical_word(w)
+    for w in [
+        "goed",
+        "grappig",
+        "mooi",
+        "leuk",
+        "knap",
+        "lekker",
+        "vet",
+        "sterk",
+        "gaaf",
+        "snel",
+        "slim",
+        "getalenteerd",
+    ]
+)
 _KIND = {
     "insult": "language.insult",
     "hate": "language.hate",
@@ -73,10 +152,17 @@ class OffensiveLanguageDetector(TextDetector):
     """Insults, threats, hate and profanity, robust to disguise and to Dutch negation."""
 
     name: ClassVar[str] = "offensive_language"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "2.0"
 
-    def __init__(self, lexicons: Path | None = None) -> None:
+    def __init__(
+        self,
+        lexicons: Path | None = None,
+        scorer: Path | None = None,
+        scorer_min: float | None = None,
+    ) -> None:
         folder = lexicons if lexicons is not None else models_dir() / "lexicons"
+        self.scorer = LanguageScorer(scorer or models_dir() / "language" / "scorer")
+        self.scorer_min = scorer_min if scorer_min is not None else Settings().language_scorer_min
         self.words = Words(folder)
         lang = folder / "language"
         self.phrase_kinds: dict[str, _PhraseKind] = {}  # by file name
@@ -91,6 +177,12 @@ class OffensiveLanguageDetector(TextDetector):
             phrases += read_phrases(lang / file, _CLASSES)
         # One index for all files: a post is walked once, whatever the number of phrases.
         self.phrases = PhraseIndex(phrases, _CLASS_WORDS)
+        self.clauses = ClauseRules(lang / "clauses", self.words)
+
+    def model_versions(self) -> dict[str, str]:
+        """The learned scorer's version and the sha256 of its weights."""
+        digest = f" sha256:{self.scorer.sha256}" if self.scorer.sha256 else ""
+        return {"language_scorer": f"{self.scorer.version}{digest}"}
 
     def detect(self, doc: TextDoc) -> Sequence[Finding]:
         """Every insult, threat, hate phrase and profanity in the text."""
@@ -100,6 +192,12 @@ class OffensiveLanguageDetector(TextDetector):
         hits = self._word_hits(norm)
         candidates = [c for c in self._token_candidates(norm, hits) if c is not None]
         candidates += self._phrase_candidates(norm, hits)
+        reading = self.clauses.read(doc.doc)
+        if reading.framed:
+            # "Jullie gaan eraan zaterdag!" from the basketball club: play, not a threat.
+            candidates = [c for c in candidates if c.kind != "language.threat"]
+        candidates += [_clause_candidate(h) for h in reading.hits]
+        candidates = self._with_scores(doc, norm, candidates, reading)
         candidates = self._without_counter_speech(norm, candidates)
         findings: list[Finding] = []
         for kind in _KIND.values():
@@ -227,6 +325,13 @@ class OffensiveLanguageDetector(TextDetector):
                 continue  # "ik haat vrouwen niet"
             if touched.start > 0 and norm.tokens[touched.start - 1].form in NEGATIONS[:2]:
                 continue  # "niet 'ik maak je af' zeggen"
+            if (
+                phrase_set.kind == "insult"
+                and after < len(norm.tokens)
+                and not norm.tokens[after - 1].boundary_after
+                and norm.tokens[after].form in _PRAISE
+            ):
+                continue  # "jij bent echt gestoord goed in dansen": slang praise
             start = norm.tokens[touched.start].start
             end = norm.tokens[touched.stop - 1].end
             word_hits = [hits[k][0] for k in touched if hits[k] is not None]  # type: ignore[index]
@@ -261,12 +366,75 @@ class OffensiveLanguageDetector(TextDetector):
             )
         return out
 
+    # -- the learned scorer --------------------------------------------------------------
+
+    def _with_scores(
+        self,
+        doc: TextDoc,
+        norm: Normalised,
+        candidates: list[_Candidate],
+        reading: Reading,
+    ) -> list[_Candidate]:
+        """Add what the scorer finds and no rule did; note where it agrees with a rule.
+
+        A window the scorer holds harmful is reported when no rule already fired in it, it has
+        a word the lists know can hurt, and no rule was kept from firing there by a negation:
+        the scorer reads words, not structure, and "ik haat vrouwen niet" looks to it like
+        hate -- a negation is the rules' to judge.
+        """
+        out = list(candidates)
+        for w in self.scorer.score(doc.doc):
+            if w.harmful < self.scorer_min:
+                continue
+            kind = _KIND[w.label]
+            inside = [c for c in out if c.start < w.end and w.start < c.end]
+            if inside:
+                for k, c in enumerate(out):
+                    if c in inside and c.kind == kind:
+                        note = f"; learned scorer agrees: p({w.label}) = {w.probability:.2f}"
+                        out[k] = replace(
+                            c,
+                            evidence=replace(c.evidence, explanation=c.evidence.explanation + note),
+                        )
+                continue
+            if any(s < w.end and w.start < e for s, e in reading.negated):
+                continue  # a negation kept a rule from firing here: "ik haat vrouwen niet"
+            cues = frozenset().union(*(c for s, e, c in reading.cued if s < w.end and w.start < e))
+            if not cues & CUES_FOR_LABEL[w.label]:
+                continue  # no word the lists know can hurt in this way: "Wat een dom idee"
+            start, end = _stripped(doc.text, w.start, w.end)
+            out.append(
+                _Candidate(
+                    kind,
+                    start,
+                    end,
+                    round(w.harmful, 3),
+                    Evidence(
+                        explanation=(
+                            f"{w.label} by the learned scorer: p(harmful) = {w.harmful:.2f}, "
+                            f"p({w.label}) = {w.probability:.2f}; no rule fired"
+                        ),
+                        pattern="learned scorer",
+                        validation=f"scorer {self.scorer.version}",
+                        context_words=(),
+                    ),
+                    range(0),
+                )
+            )
+        return out
+
     # -- counter-speech ------------------------------------------------------------------
 
     def _without_counter_speech(
         self, norm: Normalised, candidates: list[_Candidate]
     ) -> list[_Candidate]:
-        """Drop hits in sentences that mention a word to reject it instead of using it."""
+        """Drop hits that mention abuse to reject or report it instead of using it.
+
+        Two cases: a sentence with a counter-speech cue ("scheldwoord", "zeg nooit") whose hit
+        is quoted or negated; and a quoted hit in a post that reports or rejects it anywhere
+        ("Iemand riep 'flikker' ...; de school heeft aangifte gedaan"). Quoted threats count
+        as reported too; an unquoted threat is never counter-speech.
+        """
         if not candidates:
             return candidates
         sentence_of: list[int] = []
@@ -276,20 +444,62 @@ class OffensiveLanguageDetector(TextDetector):
             if tok.boundary_after == ".":
                 sentence += 1
         cues: set[int] = set()
+        rejected: set[int] = set()
+        reported: set[int] = set()
         negated: set[int] = set()
         for tok, s in zip(norm.tokens, sentence_of, strict=True):
             if tok.form in self.words.counter_cues:
                 cues.add(s)
+                (reported if tok.form in _REPORTING else rejected).add(s)
             if tok.form in NEGATIONS:
                 negated.add(s)
         kept: list[_Candidate] = []
         for c in candidates:
-            s = sentence_of[c.tokens.start]
-            quoted = any(norm.tokens[k].quoted for k in c.tokens)
-            if s in cues and (quoted or s in negated) and c.kind != "language.threat":
+            inside = [k for k, t in enumerate(norm.tokens) if c.start <= t.start < c.end]
+            if not inside:
+                kept.append(c)
+                continue
+            s = sentence_of[inside[0]]
+            quoted = all(norm.tokens[k].quoted for k in inside)
+            if quoted and cues:
+                continue  # reported or rejected somewhere in the post
+            if s in cues and s in negated and c.kind != "language.threat":
+                continue
+            if s in reported and s in rejected and c.kind != "language.threat":
+                continue  # "Zeggen dat X ... is discriminatie"
+            if s in cues and any(norm.tokens[k].quoted for k in inside):
                 continue
             kept.append(c)
         return kept
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _clause_candidate(hit: ClauseHit) -> _Candidate:
+    """A finding candidate from a clause rule, saying the target, the rule and the words."""
+    target, predicate = hit.words
+    explanation = (
+        f"{hit.kind} aimed at {hit.target} ('{target}'): rule '{hit.rule}', word '{predicate}'"
+    )
+    return _Candidate(
+        _KIND[hit.kind],
+        hit.start,
+        hit.end,
+        hit.score,
+        Evidence(
+            explanation=explanation,
+            pattern=f"clause rule: {hit.rule}",
+            validation=f"target: {hit.target}",
+            context_words=hit.words,
+        ),
+        range(0),
+    )
 
 
 def _word_evidence(hit: Hit, tricks: tuple[str, ...], text: str) -> Evidence:

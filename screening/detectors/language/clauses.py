@@ -1,0 +1,1036 @@
+"""Rules that read a clause as a whole: who is aimed at, what is said of them, and how.
+
+The word lists catch a word that insults anywhere. These rules catch sentences without such a
+word: "Vluchtelingen zijn parasieten", "Ik steek die conciërge morgen neer", "Ik wil alle
+Marokkanen dood hebben", "Ik ken veel Turken. Ik haat ze.". A clause (a sentence, cut at
+commas, semicolons, "maar" and "want") is read for
+
+* a **target**: you (second person), a person (a name, "hij", "die conciërge"), a protected
+  group (a group noun, or a protected adjective before a human noun: "dikke kinderen"), a
+  non-protected group ("brugklassers", "leraren"), or a pronoun ("ze", "die mensen") that
+  refers back to a group named in the same or one of the two sentences before;
+* **what is said**: violence (a verb of violence, separable verbs included), a death wish,
+  dehumanisation (vermin, animals, disease, dirt), a derogatory attribute, hatred or disgust,
+  exclusion ("moeten weg", "horen hier niet"), or an insult word;
+* **how**: a threat needs a stance -- the speaker ("ik", "we"), a wish or modal ("moeten",
+  "hoop dat", "verdienen") or an imperative ("ga dood") -- and is not told in the past
+  ("we hebben ze afgemaakt") or in a frame of sport, games, fiction or history.
+
+Words are matched by lemma: the trained lemmatiser's lemma and the word as written are both
+compared with every inflected form made from the list's lemma (`morphology`). A negation in
+the clause ("X zijn geen parasieten") undoes it; a sentence that talks about abuse instead of
+using it (a counter-speech cue with quotes, a negation or reported speech) is left alone,
+except for threats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from screening.detectors.language.lexicon import read_lines
+from screening.detectors.language.morphology import (
+    adjective_forms,
+    noun_forms,
+    past_forms,
+    verb_forms,
+    verb_stems,
+)
+from screening.detectors.language.normalise import canonical_word
+from screening.detectors.language.words import Words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+def _set(words: str) -> frozenset[str]:
+    """A set of words written as one space-separated string."""
+    return frozenset(words.split())
+
+
+YOU = _set("je jij jou jullie u jouw")
+PERSON_PRONOUNS = _set("hij hem haar zij ze")
+GROUP_PRONOUNS = _set("ze zij hen hun die deze")
+FIRST_PERSON = _set("ik we wij 'k k wy ikke")
+NEGATIONS = _set("niet geen nooit niemand niks niets nergens nie")
+DEMONSTRATIVES = _set("die dat deze zo'n zulke zulk al alle")
+EXCLAIM = _set("wat stelletje stel bende zootje soort typisch")
+COPULAS = _set(
+    "ben bent is zijn was waren blijft blijven blijf lijkt lijken leek leken wordt worden "
+    "word werd werden"
+)
+#: Links that say something of someone: copulas, opinion, comparison, labelling.
+LINKS = COPULAS | _set(
+    "vind vindt vinden vond vonden zoals noem noemt noemen echte gedragen gedraagt gedraag"
+)
+#: Duty and permission: "X moeten weg", "die mag dood" (chat spellings too).
+DUTY = _set("moet moeten moest moesten mag mogen mocht zou zouden moete moetn mote mogge")
+DESERVE = _set("verdien verdient verdienen verdiende")
+#: "willen" is the speaker's wish only in the first person ("ik wil ze dood").
+WANTS = _set("wil wilt willen wou wouden")
+HOPES = _set("hoop hoopt hopen hopelijk wens wenst wensen kon moge")
+#: A wish or duty that makes violence a threat ("iemand moet hem ...", "ik hoop dat ...").
+WISHES = DUTY | DESERVE | WANTS | HOPES
+#: Any modal stance, intent included ("je gaat eraan", "ik zal je ...").
+MODALS = WISHES | _set("zal zullen ga gaat gaan")
+#: With a protected group and a word of exclusion: "X moeten weg", "X horen hier niet".
+EXCLUDING_VERBS = DUTY | _set("horen hoort hoor")
+WELL_WISHES = _set("beterschap sterkte succes herstel gezond gezondheid plezier fijne")
+SELF = _set("ik me mij mezelf we wij ons onszelf ikke")
+#: Body parts: "je kop", "je benen" still aim at you; "je slag", "je foto" do not.
+BODY_PARTS = _set(
+    "kop hoofd bek smoel gezicht neus tanden tand benen been armen arm nek keel ogen oog "
+    "hersens ribben knieën vingers"
+)
+TIME_WORDS = _set(
+    "morgen vanavond vannacht straks nu zo vandaag zaterdag zondag maandag dinsdag woensdag "
+    "donderdag vrijdag later ooit nog snel echt helemaal"
+)
+THING_PRONOUNS = _set("hem haar ze zij het die dat")
+FIRST_PERSON_OR_HAVE = _set("ik we wij heb neem breng haal gekocht")
+HAVE_BE = _set(
+    "werd werden wordt worden heb hebt heeft hebben had hadden ben bent is zijn was waren"
+)
+DEATH_WORDS = _set(
+    "dood doodgaan doodgaat doodga doodgegaan sterf sterft sterven crepeer creperen crepeert"
+)
+#: "ik ga dood van het lachen", "dood van de schrik": "dood van" is an idiom, not a wish.
+DEATH_IDIOM_NEXT = _set("van aan op moe op.")
+IMPERATIVE_DEATH = _set("ga val sterf crepeer vallen")
+REPORTING = _set(
+    "zeg zegt zeggen zei zeiden gezegd beweer beweert beweren beweerde roep roept riep riepen "
+    "schreeuwt schreeuwde schreef schrijft schrijven vertelde vertelt noemde noemen noemt"
+)
+QUOTES = frozenset("'\"‘’“”«»‚„`")
+CLAUSE_BREAKS = _set(", ; : – — ( ) maar want")
+SENTENCE_ENDS = _set(". ! ? !! ?! ... \n")
+
+BELONG = _set("horen hoort thuis thuishoren thuishoort")
+POSSESSIVES = _set("je jouw zijn haar mijn hun uw ons onze jullie")
+VEHICLES = _set("vrachtwagen trein tram auto bus")
+GIVE_GET = _set("krijg krijgt krijgen geef geeft geven verkopen verkoop")
+PREPOSITIONS = _set(
+    "tussen naast achter rond rondom vanwege met aan van in tegen over door voor bij naar uit "
+    "op onder tegen zonder tijdens"
+)
+#: Slang praise: "een beest in wiskunde", "ziek goed", "gestoord grappig".
+COMPLIMENT_FRAMES = _set("in op met goed mooi grappig leuk lekker vet sterk knap gaaf snel hard")
+FILLERS = _set(
+    "een echt echte gewoon allemaal altijd zo te toch ook heel erg best nogal maar wel "
+    "eigenlijk stuk voor gewoonweg nou hoor zeg juist vaak meestal allen alle"
+)
+SUBJECT_WORDS = _set("het dat dit er wat wie die")
+
+#: Words of threat and contempt that are in no rule list on their own ("oppassen", "merken").
+NEGATIVE_CUES = _set(
+    "oppassen pas opletten let merken gewaarschuwd wacht wachten volgende bang graf weg rot "
+    "oprotten opdonderen kapot dood"
+)
+#: What makes a clause worth the learned scorer's judgement when no rule fired in it.
+CUE_CLASSES = _set(
+    "violence hatred dehumanising derogatory derogatory_verb insult abusive_word cue weapon "
+    "wished_harm beating protected group_reference"
+)
+#: Which words must be in a window for the scorer's label to be believed there: hate needs a
+#: group, profanity a curse, and so on ("Wat een dom idee" is no hate).
+CUES_FOR_LABEL = {
+    "threat": CUE_CLASSES,
+    "hate": CUE_CLASSES,
+    "insult": CUE_CLASSES - {"protected", "group_reference"},
+    "profanity": _set("abusive_word"),
+}
+#: Forms that the derogatory verbs share with ordinary ones ("stelen" -> "stel", of "stellen").
+VERB_COLLISIONS = _set("stel stelt stelde stelden gesteld steld")
+
+PHRASE_ADJECTIVES = _set("echte echt normale volwaardige gewone goede")
+
+_MEMO_LIMIT = 50_000  # words remembered per list; a long-running server sees endless words
+
+#: Predicates that carry their own negation ("zijn geen mensen", "horen hier niet").
+NEGATIVE_PREDICATES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dehumanising", ("geen", "mensen")),
+    ("dehumanising", ("geen", "mens")),
+    ("derogatory", ("niet", "normaal")),
+    ("derogatory", ("niks", "waard")),
+    ("derogatory", ("niets", "waard")),
+    ("derogatory", ("niet", "te", "vertrouwen")),
+    ("exclusion", ("niet", "welkom")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseHit:
+    """What one rule found in one clause: kind, span, target, rule and the words."""
+
+    kind: str  # "threat", "hate" or "insult"
+    start: int
+    end: int
+    score: float
+    target: str  # "you", "person", "protected_group", "other_group"
+    rule: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the clause rules found in a post, and what the learned scorer should know."""
+
+    hits: tuple[ClauseHit, ...]
+    #: Clauses with a word the lists know can hurt (or a protected group): where the learned
+    #: scorer may report what no rule matched.
+    cued: tuple[tuple[int, int, frozenset[str]], ...] = ()
+    framed: bool = False  # sport, games, fiction or history: violence is play or story
+    negated: tuple[tuple[int, int], ...] = ()  # clauses a negation kept a rule from firing in
+
+
+@dataclass(slots=True)
+class _Tok:
+    i: int
+    text: str
+    low: str
+    lemma: str
+    start: int
+    end: int
+    quoted: bool
+    capitalised: bool
+    sentence_start: bool
+    participle: bool
+    pos: str
+    person_entity: bool
+    classes: dict[str, str] = field(default_factory=dict)  # class -> the list entry
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    kind: str
+    index: int
+    word: str
+
+
+class Lexeme:
+    """A list of lemmas with every inflected form, and separable particles where needed."""
+
+    def __init__(
+        self, entries: Iterable[tuple[str, set[str], tuple[str, ...]]], *, verbs: bool = False
+    ) -> None:
+        self.verbs = verbs
+        self._memo: dict[tuple[str, str, str], tuple[str | None, tuple[str, ...]]] = {}
+        self.by_form: dict[str, list[str]] = {}
+        self.particles: dict[str, tuple[str, ...]] = {}  # entry -> particle words
+        self.joined: dict[str, str] = {}
+        for entry, forms, particle in entries:
+            if particle:
+                self.particles[entry] = particle
+                for f in forms:
+                    self.joined.setdefault("".join(particle) + f, entry)
+                    self.joined.setdefault("".join(particle) + "te" + f, entry)
+            for f in forms:
+                self.by_form.setdefault(f, []).append(entry)
+
+    def match(
+        self, tok: _Tok, clause_words: frozenset[str], clause: Sequence[_Tok] = ()
+    ) -> str | None:
+        """The entry `tok` is a form of, if its particle (if any) is in the clause.
+
+        One form can belong to several entries ("steek": "dood steken", "neer steken",
+        "steken"); an entry whose particle is in the clause wins over a bare one.
+        """
+        key = (tok.low, tok.lemma, tok.pos)
+        found = self._memo.get(key)
+        if found is None:
+            # A noun list trusts the lemma only of a word the tagger did not read as a verb
+            # ("gepest" is no form of "pest").
+            keys = (
+                (tok.low, tok.lemma) if self.verbs or tok.pos not in ("VERB", "AUX") else (tok.low,)
+            )
+            entries = tuple(dict.fromkeys(e for k in keys for e in self.by_form.get(k, ())))
+            found = (self.joined.get(tok.low), entries)
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = found
+        joined, entries = found
+        if joined is not None:
+            return joined
+        bare: str | None = None
+        for entry in entries:
+            particle = self.particles.get(entry)
+            if particle is None:
+                bare = bare or entry
+            elif all(p in clause_words for p in particle) and _particle_placed(
+                tok, particle, clause
+            ):
+                return entry
+        return bare
+
+
+@lru_cache(maxsize=50_000)
+def _canonical(word: str) -> str:
+    return canonical_word(word)
+
+
+def _before_a_thing(clause: list[_Tok], k: int) -> bool:
+    """Whether the word at `k` stands before a noun that is no person or group."""
+    if k + 1 >= len(clause):
+        return False
+    nxt = clause[k + 1]
+    people = {"protected", "person", "other_group", "group_reference", "dehumanising", "insult"}
+    return nxt.pos == "NOUN" and not nxt.classes.keys() & people
+
+
+def _particle_placed(tok: _Tok, particle: tuple[str, ...], clause: Sequence[_Tok]) -> bool:
+    """Whether a separable particle stands where Dutch puts it: after the verb ("ik steek je
+    neer") or right before it ("in elkaar slaan"); "op je wachten" is a preposition."""
+    if not clause:
+        return True
+    lows = [t.low for t in clause]
+    pos = next((k for k, t in enumerate(clause) if t.i == tok.i), None)
+    if pos is None:
+        return True
+    last = particle[-1]
+    if last in lows[pos + 1 :]:
+        return True
+    n = len(particle)
+    return tuple(lows[max(pos - n, 0) : pos]) == particle
+
+
+def _entries(path: Path) -> list[str]:
+    return [content for _, content in read_lines(path)]
+
+
+class ClauseRules:
+    """The rule lists under `lexicons/language/clauses/`, loaded once."""
+
+    def __init__(self, folder: Path, words: Words) -> None:
+        self.words = words
+        irregular: dict[str, tuple[str, ...]] = {}
+        self.past_forms: set[str] = set()
+        self.thing_verbs: set[str] = set()  # "ik hang hem op": hem may be a drawing
+        self.person_verbs: set[str] = set()  # "neersteken": whatever is stabbed is someone
+        self.imperatives: set[str] = set()  # bare stems: "sla", "steek", "schiet"
+        for line in _entries(folder / "irregular_verbs.txt"):
+            present, _, past = line.partition("|")
+            lemma, *forms = present.split()
+            irregular[lemma] = (*forms, *past.split())
+            self.past_forms.update(past.split())
+
+        def verbs(file: str) -> Lexeme:
+            out: list[tuple[str, set[str], tuple[str, ...]]] = []
+            for line in _entries(folder / file):
+                if line.endswith("~"):
+                    line = line[:-1].strip()
+                    self.thing_verbs.add(line)
+                elif line.endswith("!"):
+                    line = line[:-1].strip()
+                    self.person_verbs.add(line)
+                *particle, lemma = line.split()
+                parts = tuple(w for p in particle for w in p.split("_"))
+                forms = verb_forms(lemma, irregular.get(lemma, ()))
+                self.past_forms.update(past_forms(lemma))
+                self.imperatives.update(verb_stems(lemma))
+                self.imperatives.update(f for f in irregular.get(lemma, ()) if len(f) <= 3)
+                # Separable verbs without their particle too: a verb that is only violent
+                # with its particle is listed with it; "steken" alone is listed by itself.
+                out.append((line, forms, parts))
+            return Lexeme(out, verbs=True)
+
+        def nouns(file: str) -> Lexeme:
+            return Lexeme((e, noun_forms(e), ()) for e in _entries(folder / file))
+
+        def adjectives(file: str) -> Lexeme:
+            return Lexeme((e, adjective_forms(e), ()) for e in _entries(folder / file))
+
+        self.violence = verbs("violence.txt")
+        self.hatred = verbs("hatred.txt")
+        self.derogatory_verbs = verbs("derogatory_verbs.txt")
+        self.dehumanising = nouns("dehumanising.txt")
+        self.derogatory = adjectives("derogatory.txt")
+        self.protected_adjectives = adjectives("protected_adjectives.txt")
+        self.human_nouns = nouns("human_nouns.txt")
+        self.other_groups = nouns("other_groups.txt")
+        self.exclusion = frozenset(_entries(folder / "exclusion.txt"))
+        self.exclusion_verbs = verbs("exclusion_verbs.txt")
+        # "voetbalfinale", "schoolmusical": a compound that ends in a frame word is one too.
+        self.guard_endings = tuple(
+            e for e in _entries(folder / "context_guards.txt") if len(e) >= 4
+        )
+        self.weapons = nouns("weapons.txt")
+        self.group_only = frozenset(_entries(folder / "group_only.txt"))
+        self.wished_harm = nouns("wished_harm.txt")
+        self.beatings = nouns("beatings.txt")
+        self.guards = Lexeme(
+            (e, noun_forms(e), ()) for e in _entries(folder / "context_guards.txt")
+        )
+
+    # -- reading the doc --------------------------------------------------------------------
+
+    def _tokens(self, doc: Doc) -> list[_Tok]:
+        text = doc.text
+        quoted_at = _quoted_offsets(text)
+        out: list[_Tok] = []
+        sentence_start = True
+        for t in doc:
+            if t.is_space:
+                if "\n" in t.text:
+                    sentence_start = True
+                continue
+            low = t.lower_.replace("’", "'")
+            out.append(
+                _Tok(
+                    i=len(out),
+                    text=t.text,
+                    low=low,
+                    lemma=(t.lemma_ or t.text).lower(),
+                    start=t.idx,
+                    end=t.idx + len(t.text),
+                    quoted=quoted_at(t.idx),
+                    capitalised=t.text[:1].isupper(),
+                    sentence_start=sentence_start,
+                    participle="Part" in t.morph.get("VerbForm", []),
+                    pos=t.pos_,
+                    person_entity=t.ent_type_ == "PER",
+                )
+            )
+            sentence_start = low in SENTENCE_ENDS or (t.whitespace_ == "" and "\n" in t.text)
+        return out
+
+    def _classify(self, toks: list[_Tok], clause: list[_Tok]) -> None:
+        words = frozenset(t.low for t in clause)
+        for k, t in enumerate(clause):
+            if not any(c.isalpha() for c in t.low):
+                continue
+            prev = clause[k - 1].low if k else ""
+            nxt = clause[k + 1] if k + 1 < len(clause) else None
+            if t.low not in DEATH_WORDS and (v := self.violence.match(t, words, clause)):
+                t.classes["violence"] = v
+            if (h := self.hatred.match(t, words)) is not None:
+                t.classes["hatred"] = h
+            if t.low not in VERB_COLLISIONS and (
+                (dv := self.derogatory_verbs.match(t, words)) is not None
+            ):
+                t.classes["derogatory_verb"] = dv
+            canon = _canonical(t.low)
+            protected_adjective = self.protected_adjectives.match(t, words) is not None
+            if canon in self.words.groups or (
+                # chat spelling drops a final n: "migrante", "marokkane" (not "blinde")
+                canon.endswith("e") and canon + "n" in self.words.groups and not protected_adjective
+            ):
+                t.classes["protected"] = t.text
+            elif (
+                protected_adjective
+                and nxt is not None
+                and (self.human_nouns.match(nxt, words) is not None)
+            ):
+                t.classes["protected"] = f"{t.text} {nxt.text}"
+            elif (
+                protected_adjective
+                and nxt is not None
+                and (self.dehumanising.match(nxt, words) or self.derogatory.match(nxt, words))
+            ):
+                # "Turks tuig", "Afrikaanse luiheid": the group is named by its adjective.
+                t.classes["protected"] = t.text
+            elif (o := self.other_groups.match(t, words)) is not None:
+                # "leraren" is a group; "die leraar" is one person.
+                t.classes["other_group" if t.low != o else "person"] = t.low
+            if "protected" in t.classes and nxt is not None and self.human_nouns.match(nxt, words):
+                nxt.classes["protected"] = f"{t.text} {nxt.text}"  # "zwarte mensen"
+            human = self.human_nouns.match(t, words)
+            if (human is not None and prev in DEMONSTRATIVES) or prev == "soort":
+                t.classes["group_reference"] = f"{prev} {t.low}"
+            elif t.low in GROUP_PRONOUNS and not (
+                t.low == "die"
+                and nxt is not None
+                and nxt.low.isalpha()
+                and self._nounish(nxt, words)
+            ):
+                t.classes["pronoun"] = t.low
+            if (d := self.dehumanising.match(t, words)) is not None:
+                t.classes["dehumanising"] = d
+            if (d := self.derogatory.match(t, words)) is not None and not (
+                t.low == "lui" and prev in DEMONSTRATIVES
+            ):
+                t.classes["derogatory"] = d
+            hit = self.words.lookup(canon, False)
+            if t.low.rstrip(".!?") in self.words.common_as_written:
+                hit = None  # "app" is no "aap", though both are canonically "ap"
+            if hit is not None and hit.kind in ("insult", "mild") and hit.target == "person":
+                t.classes["insult"] = hit.entry
+                two_before = [x.low for x in clause[max(k - 2, 0) : k]]
+                head = nxt is None or not nxt.low.isalpha() or nxt.pos not in ("NOUN", "PROPN")
+                # "stomme wekker": an inflected adjective before a word describes that word.
+                head = head and not (t.low.endswith("e") and nxt is not None and nxt.low.isalpha())
+                self_mocking = bool(words & SELF)  # "ik ben zo'n sukkel", "wat een loser ben ik"
+                demonstrative = prev in DEMONSTRATIVES | EXCLAIM or two_before == ["wat", "een"]
+                if head and demonstrative and not self_mocking:
+                    t.classes["person"] = t.low  # "die sukkel", "wat een idioot"
+            elif hit is not None and prev not in PREPOSITIONS | POSSESSIVES | HAVE_BE:
+                # a slur, a strong insult, profanity ("heeft kanker" is the disease)
+                t.classes["abusive_word"] = hit.entry
+            if t.low in self.exclusion or t.low in DEATH_WORDS or t.low in NEGATIVE_CUES:
+                t.classes["cue"] = t.low
+            for cls, lex in (
+                ("weapon", self.weapons),
+                ("wished_harm", self.wished_harm),
+                ("beating", self.beatings),
+            ):
+                if prev not in PREPOSITIONS | POSSESSIVES and (e := lex.match(t, words)):
+                    before = {x.low for x in clause[max(k - 3, 0) : k]}
+                    if e not in VEHICLES or "onder" in before:  # "onder de tram komen"
+                        t.classes[cls] = e
+            # "je foto's", "je boek vergeten": a possessive is no target. The tagger is unsure
+            # about Dutch verbs ("je wurgen" as a noun), so a word the rules know, a time
+            # word and a clause-final word keep "je" a target.
+            possessive = (
+                t.low in ("je", "jouw", "jullie")
+                and nxt is not None
+                and nxt.pos in ("NOUN", "ADJ")
+                and nxt.low not in BODY_PARTS | TIME_WORDS
+                and k + 2 < len(clause)
+                and not any(
+                    lex.match(nxt, words) is not None
+                    for lex in (self.violence, self.wished_harm, self.weapons, self.beatings)
+                )
+            )
+            if t.low in YOU and not possessive:  # "je slag", "je foto's" is no target
+                t.classes["you"] = t.low
+            elif t.person_entity and "protected" not in t.classes:
+                t.classes["person"] = t.text
+            elif (
+                canon in self.words.persons
+                or (human is not None and prev in DEMONSTRATIVES)
+                or t.low in ("hij", "hem")
+            ):
+                t.classes["person"] = t.low
+            elif human is not None and "protected" not in t.classes:
+                # "de decaan", "onze buschauffeur"; in the plural a group: "leerlingen"
+                t.classes["person" if t.low == human else "other_group"] = t.low
+
+    def _counter_speech(self, sentence: list[_Tok], words: frozenset[str]) -> bool:
+        """Whether the sentence talks about abuse (a cue plus quotes, negation or reporting)."""
+        if not any(_canonical(t.low) in self.words.counter_cues for t in sentence):
+            return False
+        return any(t.quoted for t in sentence) or bool(words & NEGATIONS) or bool(words & REPORTING)
+
+    def _nounish(self, tok: _Tok, words: frozenset[str]) -> bool:
+        return (
+            any(
+                lex.match(tok, words) is not None
+                for lex in (self.human_nouns, self.dehumanising, self.other_groups)
+            )
+            or _canonical(tok.low) in self.words.groups
+        )
+
+    # -- the rules --------------------------------------------------------------------------
+
+    def find(self, doc: Doc) -> list[ClauseHit]:
+        """Every threat, hate and insult the clause rules find in `doc`."""
+        return list(self.read(doc).hits)
+
+    def read(self, doc: Doc) -> Reading:
+        """The rules' hits in `doc`, whether it is framed as play, and the negated clauses."""
+        toks = self._tokens(doc)
+        if not toks:
+            return Reading(())
+        negated_spans: list[tuple[int, int]] = []
+        cued: list[tuple[int, int, frozenset[str]]] = []
+        sentences = list(_sentences(toks))
+        all_words = frozenset(t.low for t in toks) | frozenset(t.lemma for t in toks)
+        guarded = any(
+            self.guards.match(t, all_words) is not None or t.low.endswith(self.guard_endings)
+            for t in toks
+        )
+        hits: list[ClauseHit] = []
+        recent_groups: list[tuple[int, _Target]] = []  # (sentence number, group)
+        for number, sentence in enumerate(sentences):
+            sentence_words = frozenset(t.low for t in sentence)
+            counter = self._counter_speech(sentence, sentence_words)
+            # "Wie zegt dat homo's in elkaar geslagen moeten worden, krijgt met mij te maken":
+            # what a hypothetical someone says is reported, threats included.
+            lows = [t.low for t in sentence[:3]]
+            hypothetical = lows[:1] == ["wie"] and bool(set(lows[1:3]) & REPORTING)
+            counter = counter or hypothetical
+            sentence_targets: list[_Target] = []
+            for clause in _clauses(sentence):
+                self._classify(toks, clause)
+                targets = list(self._targets(clause, recent_groups, number))
+                sentence_targets += targets
+                clause_words = frozenset(t.low for t in clause)
+                cues = frozenset(
+                    c
+                    for k, t in enumerate(clause)
+                    for c in t.classes.keys() & CUE_CLASSES
+                    # "heeft kanker", "kinderen met kanker": a disease, not a curse
+                    if (
+                        k == 0
+                        or clause[k - 1].low not in HAVE_BE | PREPOSITIONS
+                        or c in ("protected", "group_reference", "hatred")
+                    )
+                    # "een dom idee", "die stomme wekker": said of a thing
+                    and not (c in ("derogatory", "insult") and _before_a_thing(clause, k))
+                )
+                if cues:
+                    cued.append((clause[0].start, clause[-1].end, cues))
+                found = list(self._rules(clause, targets, guarded))
+                if (
+                    not found
+                    and clause_words & NEGATIONS
+                    and any(
+                        True for _ in self._rules(clause, targets, guarded, ignore_negation=True)
+                    )
+                ):
+                    # A rule would fire but for the negation ("ik haat vrouwen niet"): the
+                    # scorer, which reads words and not structure, may not overrule it.
+                    negated_spans.append((clause[0].start, clause[-1].end))
+                if not found and (vocative := self._vocative(sentence, clause)) is not None:
+                    found.append(vocative)
+                for hit in found:
+                    if counter and (hit.kind != "threat" or hypothetical):
+                        continue
+                    hits.append(hit)
+                for t in clause:
+                    for kind in ("protected", "other_group"):
+                        if kind in t.classes:
+                            recent_groups.append(
+                                (number, _Target(_group_kind(kind), t.i, t.classes[kind]))
+                            )
+            if not any(h.kind == "threat" for h in hits if sentence[0].start <= h.start):
+                hits += self._harm(sentence, sentence_targets, sentence_words, guarded)
+        return Reading(tuple(hits), tuple(cued), guarded, tuple(negated_spans))
+
+    def _targets(
+        self, clause: list[_Tok], recent: list[tuple[int, _Target]], number: int
+    ) -> Iterator[_Target]:
+        for t in clause:
+            if "protected" in t.classes:
+                yield _Target("protected_group", t.i, t.classes["protected"])
+            elif "other_group" in t.classes:
+                yield _Target("other_group", t.i, t.classes["other_group"])
+            elif "group_reference" in t.classes or "pronoun" in t.classes:
+                antecedent = next(
+                    (g for n, g in reversed(recent) if number - n <= 2 and g.index < t.i), None
+                )
+                word = t.classes.get("group_reference") or t.classes["pronoun"]
+                if antecedent is not None:
+                    yield _Target(antecedent.kind, t.i, f"{word} ({antecedent.word})")
+                elif "group_reference" in t.classes:
+                    yield _Target("other_group", t.i, word)
+                elif t.low in PERSON_PRONOUNS:
+                    yield _Target("person", t.i, word)
+            if "you" in t.classes:
+                yield _Target("you", t.i, t.classes["you"])
+            elif "person" in t.classes and "protected" not in t.classes:
+                yield _Target("person", t.i, t.classes["person"])
+
+    def _rules(
+        self,
+        clause: list[_Tok],
+        targets: list[_Target],
+        guarded: bool,
+        ignore_negation: bool = False,
+    ) -> Iterator[ClauseHit]:
+        words = [t.low for t in clause]
+        word_set = frozenset(words)
+        own_negation = _negative_predicates(words)
+        negated = not ignore_negation and any(
+            w in NEGATIONS and k not in own_negation.get("_used", set())
+            for k, w in enumerate(words)
+        )
+        yield from self._threats(clause, targets, words, word_set, negated, guarded)
+        if negated and not own_negation:
+            return
+        best = _best_target(targets)
+        # Dehumanisation, derogatory attributes and insult words need a link to the target.
+        for cls in ("dehumanising", "derogatory", "insult"):
+            if negated and cls not in own_negation:
+                continue
+            preds = [t for t in clause if cls in t.classes]
+            if cls in own_negation:  # "zijn geen mensen", "niet normaal"
+                preds = preds or [clause[own_negation[cls][-1]]]
+            if not any(t.kind in ("protected_group", "other_group") for t in targets):
+                preds = [p for p in preds if p.classes.get(cls) not in self.group_only]
+            found = self._said_of(clause, preds, targets, cls)
+            if found is not None:
+                target, pred = found
+                if target.kind == "person" and word_set & SELF:
+                    continue  # "ik ben een watje", "wij zijn echte boerenkinkels"
+                kind = _kind_for(target.kind, cls)
+                if kind is not None:
+                    yield _hit(kind, target, pred, clause, f"{cls} said of {target.kind}")
+        if best is not None and best.kind in ("protected_group", "other_group"):
+            # Hatred and disgust: "ik haat ze", "ik walg van homo's".
+            hatred = next((t for t in clause if "hatred" in t.classes), None)
+            if hatred is not None and not negated:
+                kind = "hate" if best.kind == "protected_group" else "insult"
+                yield _hit(kind, best, hatred, clause, f"hatred of {best.kind}")
+            # A habit ascribed to a whole protected group: "X stelen alles", "ze zuipen".
+            habit = next((t for t in clause if "derogatory_verb" in t.classes), None)
+            first = clause[0].i
+            before = {x.low for x in clause[max(best.index - first - 2, 0) : best.index - first]}
+            subject = not before & PREPOSITIONS  # "gevechten tussen Grieken", "door gelovigen"
+            if (
+                habit is not None
+                and not negated
+                and best.kind == "protected_group"
+                and subject
+                and not guarded
+            ):
+                yield _hit("hate", best, habit, clause, "derogatory habit of protected_group")
+            # Exclusion: "X moeten weg", "X horen hier niet", "weg met X".
+            excluding = word_set & EXCLUDING_VERBS
+            excl = next(
+                (
+                    t
+                    for t in clause
+                    if t.low in self.exclusion
+                    or self.exclusion_verbs.match(t, word_set) is not None
+                ),
+                None,
+            )
+            if (
+                best.kind == "protected_group"
+                and (
+                    (excluding and excl is not None)
+                    or "exclusion" in own_negation  # "horen hier niet", "niet thuishoren"
+                    or (words[:2] == ["weg", "met"])
+                )
+            ):
+                pred = excl or clause[0]
+                yield _hit("hate", best, pred, clause, "exclusion of protected_group")
+        elif best is not None and best.kind in ("you", "person"):
+            hatred = next((t for t in clause if "hatred" in t.classes), None)
+            if hatred is not None and not negated and (word_set & FIRST_PERSON):
+                yield _hit("insult", best, hatred, clause, f"hatred of {best.kind}")
+
+    def _said_of(
+        self, clause: list[_Tok], preds: list[_Tok], targets: list[_Target], cls: str
+    ) -> tuple[_Target, _Tok] | None:
+        """The best-ranked target that a predicate is said of, with that predicate."""
+        first = clause[0].i
+        for target in sorted(targets, key=lambda t: _RANK[t.kind]):
+            for pred in preds:
+                k = pred.i - first
+                if k > 0 and clause[k - 1].low in PREPOSITIONS:
+                    continue  # "kinderen met kanker", "een beest op het veld" is no label
+                if k + 1 < len(clause) and clause[k + 1].low in COMPLIMENT_FRAMES:
+                    continue  # "een beest in wiskunde", "ziek goed"
+                if pred.i == target.index:
+                    # "die sukkel": the insult word is itself the person aimed at.
+                    if cls == "insult" and _demonstrative_before(clause, k):
+                        return target, pred
+                    continue
+                if _linked(clause, target.index - first, k):
+                    return target, pred
+        if cls == "insult":
+            # An insult word is about a person: any noun it is said of will do ("de nieuwe
+            # stagiaires zijn waardeloze prutsers").
+            for pred in preds:
+                for t in clause:
+                    noun = (
+                        t.pos in ("NOUN", "PROPN")
+                        and t is not pred
+                        and not t.classes
+                        and t.low.endswith(("en", "s", "ers"))  # a group: "stagiaires"
+                        and pred.low.endswith(("en", "s"))  # called by a plural: "prutsers"
+                    )
+                    if noun and _linked(clause, t.i - first, pred.i - first):
+                        return _Target("person", t.i, t.text), pred
+        return None
+
+    def _vocative(self, sentence: list[_Tok], clause: list[_Tok]) -> ClauseHit | None:
+        """An insult said to someone's face: "..., sukkel.", "Verdwijn, lelijk mormel."."""
+        if not 1 <= len(clause) <= 3 or (len(clause) == len(sentence) and len(clause) > 1):
+            return None
+        head = clause[-1]
+        if "insult" not in head.classes or any(
+            t.pos not in ("ADJ", "NOUN", "PROPN", "ADV") and "insult" not in t.classes
+            for t in clause[:-1]
+        ):
+            return None
+        words = frozenset(t.low for t in sentence)
+        if words & (SELF | NEGATIONS):
+            return None  # "ik ben zo'n sukkel", "je bent geen sukkel"
+        target = _Target("you", head.i, f"{head.text} (addressed)")
+        return _hit("insult", target, head, clause, "insult addressed to someone")
+
+    def _harm(
+        self,
+        sentence: list[_Tok],
+        targets: list[_Target],
+        words: frozenset[str],
+        guarded: bool,
+    ) -> list[ClauseHit]:
+        """Threats that span a sentence: weapons, wished harm and beatings for someone."""
+        people = [t for t in targets if t.kind in ("you", "person")]
+        if not people or words & NEGATIONS:
+            return []
+        target = _best_target(people)
+        assert target is not None
+        meant_for = any(
+            x.low == "voor" and any(y.low in YOU | PERSON_PRONOUNS for y in sentence[j + 1 : j + 3])
+            for j, x in enumerate(sentence)
+        ) or bool(words & {"mee", "bij"})
+        for t in sentence:
+            if "weapon" in t.classes and words & FIRST_PERSON_OR_HAVE and meant_for and not guarded:
+                return [_hit("threat", target, t, sentence, "weapon for someone")]
+            if "wished_harm" in t.classes and words & HOPES and not words & WELL_WISHES:
+                return [_hit("threat", target, t, sentence, "harm wished on someone")]
+            if "beating" in t.classes and words & GIVE_GET:
+                return [_hit("threat", target, t, sentence, "beating for someone")]
+        return []
+
+    def _threats(
+        self,
+        clause: list[_Tok],
+        targets: list[_Target],
+        words: list[str],
+        word_set: frozenset[str],
+        negated: bool,
+        guarded: bool,
+    ) -> Iterator[ClauseHit]:
+        if negated:
+            return
+        human = [t for t in targets if t.kind != "other_group" or t.word]
+        violence = next((t for t in clause if "violence" in t.classes), None)
+        # "jou", or "je" that is not the subject of a verb ("je mag er op slaan" is dough).
+        you_aimed = any(
+            t.kind == "you"
+            and not (
+                t.index + 1 - clause[0].i < len(clause)
+                and clause[t.index + 1 - clause[0].i].pos in ("VERB", "AUX")
+                and t.word in ("je", "jij", "u")
+            )
+            for t in targets
+        )
+        # The speaker's own intent ("ik ga je ...") or a wish or duty ("moeten", "hoop dat");
+        # a third party's intent ("Voldemort wil Harry vermoorden") is a story, not a threat.
+        first_person = bool(word_set & FIRST_PERSON)
+        stance = (
+            first_person
+            or bool(word_set & (WISHES - WANTS))
+            or (you_aimed and bool(word_set & MODALS))
+        )
+        imperative = (
+            violence is not None
+            and violence.i == clause[0].i
+            and violence.low in self.imperatives
+            and words[-1:] != ["?"]
+        )
+        if violence is not None and violence.classes["violence"] in self.thing_verbs:
+            human = [t for t in human if t.word not in THING_PRONOUNS]
+        if violence is not None and not human and violence.classes["violence"] in self.person_verbs:
+            human = [
+                _Target("person", t.i, t.text)
+                for t in clause
+                if t.pos in ("NOUN", "PROPN") and not t.classes and t is not violence
+            ]
+        if violence is not None:
+            near = {violence.i}
+            near |= {
+                t.i
+                for t in clause
+                if t.low in self.violence.particles.get(violence.classes["violence"], ())
+            }
+            # The one aimed at stands near the verb or its particle ("steek ... neer").
+            human = [t for t in human if min(abs(t.index - n) for n in near) <= 4]
+            # "sla je hem ...", "steek je hand op": "je" right after the verb is its subject.
+            k = violence.i - clause[0].i
+            if k + 1 < len(clause) and clause[k + 1].low in ("je", "jij", "u"):
+                imperative = False
+        if imperative:
+            # "Sla hem!": an imperative needs someone named; "klop ze luchtig" is eggs.
+            imperative = any(t.kind in ("you", "person") and t.word != "ze" for t in human)
+        if violence is not None and (human or imperative) and not guarded:
+            # Told as a story: a past form ("stak", "sloeg"), or a participle with a form of
+            # "hebben", "zijn" or "worden" ("we hebben ze afgemaakt") -- unless wished.
+            in_past = _past(violence, self.past_forms) or (
+                bool(word_set & HAVE_BE) and _participle(violence, self.past_forms)
+            )
+            told_in_past = in_past and not (word_set & WISHES)
+            if (stance or imperative) and not told_in_past:
+                target = _best_target(human) or _Target("you", clause[0].i, "(imperative)")
+                yield _hit("threat", target, violence, clause, "violence with a stance")
+                return
+        for k, t in enumerate(clause):
+            if t.low not in DEATH_WORDS:
+                continue
+            nxt = words[k + 1] if k + 1 < len(words) else ""
+            if nxt in DEATH_IDIOM_NEXT and not (word_set & WISHES):
+                continue
+            imperative_death = k > 0 and words[k - 1] in IMPERATIVE_DEATH and k <= 3
+            imperative_death = imperative_death or (k == 0 and t.low in ("sterf", "crepeer"))
+            wish = (
+                bool(word_set & WISHES)
+                or (k > 0 and words[k - 1] == "aan")
+                or (t.low == "dood" and nxt == "aan")
+            )
+            if not (imperative_death or (wish and human)):
+                continue
+            if words[:1] == ["ik"] and not (word_set & WISHES):
+                continue
+            target = _best_target(human) or _Target("you", clause[0].i, "(imperative)")
+            yield _hit("threat", target, t, clause, "death wish")
+            return
+
+
+def _past(tok: _Tok, past: set[str]) -> bool:
+    """A simple past ("stak", "vermoordde"); not a participle."""
+    return tok.low in past and not tok.low.startswith("ge") and not _participle(tok, past)
+
+
+def _participle(tok: _Tok, past: set[str]) -> bool:
+    """A past participle: "geslagen", "neergestoken", "vermoord" (the tagger may say so)."""
+    if tok.participle:
+        return True
+    low = tok.low
+    return ("ge" in low[:6] and low.endswith(("d", "t", "en"))) or (
+        low.startswith(("ver", "be", "ont", "her")) and low.endswith(("d", "t"))
+    )
+
+
+def _hit(kind: str, target: _Target, pred: _Tok, clause: list[_Tok], rule: str) -> ClauseHit:
+    first = clause[0].i
+    ends = [pred]
+    for t in clause:
+        if t.i == target.index:
+            ends.append(t)
+    start = min(t.start for t in ends)
+    end = max(t.end for t in ends)
+    del first
+    word = next(iter(pred.classes.values()), pred.low)
+    score = {"threat": 0.9, "hate": 0.85, "insult": 0.8}[kind]
+    return ClauseHit(kind, start, end, score, target.kind, rule, (target.word, word))
+
+
+def _kind_for(target: str, predicate: str) -> str | None:
+    if target == "protected_group":
+        return "hate"
+    if target == "other_group":
+        return "insult"
+    if target in ("you", "person"):
+        return "insult"
+    return None
+
+
+_RANK = {"protected_group": 0, "you": 1, "person": 2, "other_group": 3}
+
+
+def _best_target(targets: list[_Target]) -> _Target | None:
+    return min(targets, key=lambda t: _RANK[t.kind], default=None)
+
+
+def _group_kind(cls: str) -> str:
+    return "protected_group" if cls == "protected" else "other_group"
+
+
+def _negative_predicates(words: list[str]) -> dict[str, list[int]]:
+    """Predicates with their own negation, by class, with the index of their last word."""
+    found: dict[str, list[int]] = {}
+    # "geen (echte) mensen": an adjective may stand inside the phrase.
+    plain = [w for w in words if w not in PHRASE_ADJECTIVES]
+    index = [k for k, w in enumerate(words) if w not in PHRASE_ADJECTIVES]
+    for cls, phrase in NEGATIVE_PREDICATES:
+        n = len(phrase)
+        for k in range(len(plain) - n + 1):
+            if tuple(plain[k : k + n]) == phrase:
+                found.setdefault(cls, []).append(index[k + n - 1])
+                found.setdefault("_used", []).append(index[k])
+    for k, w in enumerate(words):
+        if w not in BELONG:
+            continue
+        # "X horen hier niet", "... dat X hier niet horen", "niet thuishoren".
+        for j in (*range(k + 1, min(k + 4, len(words))), *range(max(k - 3, 0), k)):
+            if words[j] in NEGATIONS:
+                found.setdefault("exclusion", []).append(j)
+                found.setdefault("_used", []).append(j)
+                break
+    return found
+
+
+def _linked(clause: list[_Tok], target: int, pred: int) -> bool:
+    """Whether a predicate at clause position `pred` is said of the target at `target`.
+
+    A poor man's parse that survives the tagger's mistakes: a link word (copula, "vinden",
+    "noemen", "gedragen") within a window of eight words holding both, and between target and
+    predicate only link words, adverbs, articles, adjectives and numbers -- no other noun or
+    pronoun that the predicate could be about ("kinderen met kanker worden behandeld").
+    """
+    lo, hi = min(target, pred), max(target, pred)
+    window = range(max(lo - 3, 0), min(hi + 3, len(clause)))
+    if hi - lo > 7 or not any(clause[k].low in LINKS for k in window):
+        return False
+    for k in range(lo + 1, hi):
+        t = clause[k]
+        if t.low in LINKS or t.low in FILLERS:
+            continue
+        if t.pos not in ("ADV", "DET", "ADJ", "NUM", "AUX", "PART", "CCONJ", "ADP"):
+            return False
+        if t.low in SUBJECT_WORDS:
+            return False
+    return True
+
+
+def _demonstrative_before(clause: list[_Tok], at: int | None = None) -> bool:
+    """Whether a demonstrative or exclamation stands right before a noun ("die sukkel")."""
+    positions = range(len(clause)) if at is None else [at]
+    for k in positions:
+        if k <= 0 or k >= len(clause):
+            continue
+        j = k
+        # "wat een arrogante eikel", "die domme sukkel": adjectives may stand between.
+        while (
+            j > 1 and k - j < 2 and (clause[j - 1].pos == "ADJ" or clause[j - 1].low.endswith("e"))
+        ):
+            if clause[j - 1].low in DEMONSTRATIVES | EXCLAIM | {"een"}:
+                break
+            j -= 1
+        before = clause[j - 1].low in DEMONSTRATIVES | EXCLAIM or (
+            j >= 2 and clause[j - 2].low == "wat" and clause[j - 1].low == "een"
+        )
+        if before and clause[k].classes.keys() & {"insult", "dehumanising"}:
+            return True
+    return False
+
+
+def _sentences(toks: list[_Tok]) -> Iterator[list[_Tok]]:
+    current: list[_Tok] = []
+    for t in toks:
+        if t.sentence_start and current:
+            yield current
+            current = []
+        current.append(t)
+    if current:
+        yield current
+
+
+def _clauses(sentence: list[_Tok]) -> Iterator[list[_Tok]]:
+    current: list[_Tok] = []
+    for t in sentence:
+        if t.low in CLAUSE_BREAKS or t.low in SENTENCE_ENDS:
+            if current:
+                yield current
+            current = []
+            continue
+        current.append(t)
+    if current:
+        yield current
+
+
+def _quoted_offsets(text: str) -> Callable[[int], bool]:
+    """A function telling whether a character offset lies between quote marks."""
+    inside: list[bool] = []
+    state = False
+    for k, c in enumerate(text):
+        if c in QUOTES:
+            before = text[k - 1] if k else " "
+            after = text[k + 1] if k + 1 < len(text) else " "
+            # An apostrophe inside a word ("homo's", "zo'n") is no quote.
+            if not (before.isalnum() and (after.isalnum() or c == "'")):
+                state = not state
+        inside.append(state)
+
+    def quoted(offset: int) -> bool:
+        return 0 <= offset < len(inside) and inside[offset]
+
+    return quoted

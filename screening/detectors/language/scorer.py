@@ -1,0 +1,97 @@
+"""The learned offensive-language scorer: a spaCy text classifier beside the rules.
+
+Trained by `screening models train-language` on the training split of the project's own
+corpus (`models/language/corpus`) plus everyday prose from UD Dutch as harmless examples;
+weights under `models/language/scorer` with a model card (`models/language/MODEL_CARD.md`).
+It gives each window of a post (the whole post when short, else two sentences at a time) a
+probability per label: threat, hate, insult, profanity, none. The detector reports a window
+whose harmful probability reaches the configured minimum and says that the scorer -- not a
+rule -- fired.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from screening.errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+HARMFUL = ("threat", "hate", "insult", "profanity")
+#: Posts up to this many characters are scored whole; longer ones two sentences at a time.
+WHOLE_POST_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class WindowScore:
+    """The scorer's view of one window of the post."""
+
+    start: int
+    end: int
+    label: str  # the most probable harmful label
+    harmful: float  # 1 - p(none)
+    probability: float  # p(label)
+
+
+class LanguageScorer:
+    """A trained text classifier loaded once, with the digest of its weights."""
+
+    def __init__(self, folder: Path) -> None:
+        from screening.nlp import import_spacy
+
+        spacy = import_spacy(allow_torch=False)
+        try:
+            self.nlp: Language = spacy.load(folder)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"the language scorer in {folder} cannot be loaded: {type(exc).__name__}",
+                f"de taalscorer in {folder} kan niet worden geladen: {type(exc).__name__}",
+            ) from None
+        manifest = folder / "manifest.json"
+        self.sha256: str | None = None
+        if manifest.is_file():
+            self.sha256 = json.loads(manifest.read_text(encoding="utf-8")).get("sha256")
+        self.version = str(self.nlp.meta.get("version", "0"))
+
+    def score(self, doc: Doc) -> list[WindowScore]:
+        """Scores for the windows of `doc` (the main pipeline's analysis of the post)."""
+        text = doc.text
+        windows = _windows(doc) if len(text) > WHOLE_POST_CHARS else [(0, len(text))]
+        out: list[WindowScore] = []
+        texts = [text[s:e] for s, e in windows]
+        for (start, end), scored in zip(windows, self.nlp.pipe(texts), strict=True):
+            cats = scored.cats
+            label = max(HARMFUL, key=lambda k: cats.get(k, 0.0))
+            harmful = 1.0 - cats.get("none", 0.0)
+            out.append(WindowScore(start, end, label, harmful, cats.get(label, 0.0)))
+        return out
+
+
+def _windows(doc: Doc) -> list[tuple[int, int]]:
+    """Two sentences at a time, each sentence with the one before it (pronouns reach back)."""
+    bounds = _sentence_bounds(doc)
+    if len(bounds) <= 2:
+        return [(0, len(doc.text))]
+    return [(bounds[k - 1][0], bounds[k][1]) for k in range(1, len(bounds))]
+
+
+def _sentence_bounds(doc: Doc) -> Sequence[tuple[int, int]]:
+    if doc.has_annotation("SENT_START"):
+        return [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for tok in doc:
+        if tok.text in (".", "!", "?") or "\n" in tok.text:
+            end = tok.idx + len(tok.text)
+            if doc.text[start:end].strip():
+                bounds.append((start, end))
+            start = end
+    if doc.text[start:].strip():
+        bounds.append((start, len(doc.text)))
+    return bounds

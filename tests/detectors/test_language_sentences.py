@@ -1,0 +1,156 @@
+"""Functional tests in Dutch: sentences the language detector must hold, and look-alikes it
+must let through, per category of issue 13 (target x what is said x how it is said).
+
+Written for these tests; none of them is in the corpus under models/language/corpus. Each row
+names the finding kind the sentence must produce, or no kind for a harmless one (then no
+threat, hate or insult may be found; object abuse may still be profanity).
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from screening.detectors.language import OffensiveLanguageDetector
+from screening.nlp import analyse
+
+DETECTOR = OffensiveLanguageDetector()
+THR, HATE, INS, PROF = "language.threat", "language.hate", "language.insult", "language.profanity"
+ABUSE = {THR, HATE, INS}
+
+
+def _kinds(nlp: Language, text: str) -> set[str]:
+    return {f.kind for f in DETECTOR.detect(analyse(nlp, text))}
+
+
+MUST_FIRE = [
+    # Threats and wishes of violence or death: you, a person, a group; every inflection.
+    ("Ga dood, loser.", THR),
+    ("Ik steek die conciërge morgen neer.", THR),
+    ("Ik wil alle Marokkanen dood hebben.", THR),
+    ("Ik sla je morgen helemaal in elkaar.", THR),
+    ("Wij gaan die juf na school opwachten en dan vermoorden we haar.", THR),
+    ("Ik hoop dat je doodgaat.", THR),
+    ("Die leraar verdient het om neergeschoten te worden.", THR),
+    ("Asielzoekers moeten allemaal vergast worden.", THR),
+    ("Morgen schiet ik jullie allemaal neer.", THR),
+    # Dehumanisation, derogatory attributes, hatred, exclusion of a protected group.
+    ("Vluchtelingen zijn parasieten.", HATE),
+    ("Homo's zijn ziek in hun hoofd.", HATE),
+    ("Waarom zijn Polen altijd zo lui?", HATE),
+    ("Ik vind dat moslims vies zijn.", HATE),
+    ("Ik ken veel Turken. Ik haat ze.", HATE),
+    ("Dikke kinderen horen niet in de gymles.", HATE),
+    ("Joden moeten het land uit.", HATE),
+    ("Zwarte mensen zijn gewoon dommer.", HATE),
+    ("Ik walg van lesbiennes.", HATE),
+    ("Transgenders zijn geen echte mensen.", HATE),
+    # Insults and bullying aimed at you, a person, a described pupil, a non-protected group.
+    ("Die sukkel van groep 8 moet zijn mond houden.", INS),
+    ("Jij bent zo dom als het achtereind van een varken.", INS),
+    ("Ik haat je, vieze rat.", INS),
+    ("Brugklassers zijn echt debielen.", INS),
+    ("Wat een stomme trut is die nieuwe juf.", INS),
+    # Profanity at a thing, the weather or nothing.
+    ("Die printer is kut.", PROF),
+    ("Kutweer vandaag.", PROF),
+]
+
+MUST_NOT_FIRE = [
+    # Negation.
+    ("Vluchtelingen zijn geen parasieten.", None),
+    ("Ik haat vrouwen niet.", None),
+    ("Ik ga je echt niet slaan, rustig maar.", None),
+    # Counter-speech and quoting to reject or report.
+    ("Iemand schreef 'homo's zijn ziek' op het bord; dat accepteren we niet.", None),
+    ("Zeggen dat moslims terroristen zijn is discriminatie.", None),
+    # Harmless "dood".
+    ("Ik ben doodmoe na de sportdag.", None),
+    ("Ik ga dood van het lachen om die video.", None),
+    ("Het is doodstil in het lokaal tijdens de toets.", None),
+    ("Mijn opa is vorig jaar dood gegaan.", None),
+    # Sports, games and stories.
+    ("We hebben ze afgemaakt in de tweede helft: 5-0!", None),
+    ("In de game schiet je de zombies neer.", None),
+    ("In het boek wil de heks de prinses vermoorden.", None),
+    ("In de geschiedenisles leerden we hoe Caesar werd doodgestoken.", None),
+    # Neutral statements about groups and people.
+    ("Moslims vieren aan het eind van de ramadan het Suikerfeest.", None),
+    ("Onze school heeft leerlingen uit meer dan dertig landen, ook veel Polen.", None),
+    ("Kinderen met kanker krijgen steun van de sponsorloop.", None),
+    ("Je bent een beest op het voetbalveld!", None),
+    ("De kinderen gedroegen zich als echte ontdekkingsreizigers in het bos.", None),
+    ("Ik maak mijn werkstuk vanavond af.", None),
+    ("Vanwege corona gaat de ouderavond online.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), MUST_FIRE)
+def test_fires(nlp_nl: Language, text: str, kind: str) -> None:
+    assert kind in _kinds(nlp_nl, text)
+
+
+@pytest.mark.parametrize(("text", "kind"), MUST_NOT_FIRE)
+def test_stays_harmless(nlp_nl: Language, text: str, kind: None) -> None:
+    assert not _kinds(nlp_nl, text) & ABUSE
+
+
+def test_object_abuse_is_profanity_not_bullying(nlp_nl: Language) -> None:
+    assert _kinds(nlp_nl, "Die kutprinter doet het weer niet.") == {PROF}
+
+
+def test_finding_names_target_rule_and_words(nlp_nl: Language) -> None:
+    (finding,) = DETECTOR.detect(analyse(nlp_nl, "Ik ken veel Turken. Ik haat ze."))
+    assert finding.kind == HATE
+    assert finding.evidence.validation == "target: protected_group"
+    assert finding.evidence.pattern == "clause rule: hatred of protected_group"
+    assert "ze (Turken)" in finding.evidence.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Waarom krijgen Somaliërs altijd alles gratis van de gemeente?", HATE),
+        ("Niemand wil met jou in een groepje, je stinkt.", INS),
+        ("Pas maar op als je morgen naar school komt.", THR),
+    ],
+)
+def test_the_scorer_catches_what_no_rule_foresaw_and_says_so(
+    nlp_nl: Language, text: str, kind: str
+) -> None:
+    (finding,) = DETECTOR.detect(analyse(nlp_nl, text))
+    assert finding.kind == kind
+    assert finding.evidence.pattern == "learned scorer"
+    assert "no rule fired" in finding.evidence.explanation
+    assert finding.score >= DETECTOR.scorer_min
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wat een dom idee.",  # said of a thing, and no group for the scorer's "hate"
+        "Vragen? Stuur een mail naar de administratie.",  # no word that could hurt anyone
+    ],
+)
+def test_the_scorer_alone_needs_a_word_that_can_hurt(nlp_nl: Language, text: str) -> None:
+    assert DETECTOR.detect(analyse(nlp_nl, text)) == []
+
+
+def test_a_negation_the_rules_saw_keeps_the_scorer_quiet(nlp_nl: Language) -> None:
+    """The scorer alone reads "Ik haat vrouwen niet" as hate; the hatred rule saw the negation."""
+    text = "Ik haat vrouwen niet."
+    (window,) = DETECTOR.scorer.score(analyse(nlp_nl, text).doc)
+    assert window.harmful >= DETECTOR.scorer_min  # what the scorer alone would say
+    assert DETECTOR.detect(analyse(nlp_nl, text)) == []
+
+
+def test_a_rule_finding_notes_when_the_scorer_agrees(nlp_nl: Language) -> None:
+    (finding,) = DETECTOR.detect(analyse(nlp_nl, "Vluchtelingen zijn parasieten."))
+    assert finding.kind == HATE
+    assert "learned scorer agrees" in finding.evidence.explanation
+
+
+def test_decisions_name_the_scorer_and_its_weights() -> None:
+    (entry,) = DETECTOR.model_versions().items()
+    assert entry[0] == "language_scorer"
+    assert entry[1].startswith("1.0.0 sha256:") and len(entry[1].split(":")[1]) == 64
