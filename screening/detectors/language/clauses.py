@@ -3,7 +3,7 @@
 The word lists catch a word that insults anywhere. These rules catch sentences without such a
 word: "Vluchtelingen zijn parasieten", "Ik steek die conciërge morgen neer", "Ik wil alle
 Marokkanen dood hebben", "Ik ken veel Turken. Ik haat ze.". A clause (a sentence, cut at
-commas, semicolons, "maar" and "want") is read for
+commas, semicolons and colons) is read for
 
 * a **target**: you (second person), a person (a name, "hij", "die conciërge"), a protected
   group (a group noun, or a protected adjective before a human noun: "dikke kinderen"), a
@@ -51,14 +51,16 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-YOU = _set("je jij jou jullie u jouw")
+YOU = _set("je jij jou jullie u jouw jezelf")
 PERSON_PRONOUNS = _set("hij hem haar zij ze")
 GROUP_PRONOUNS = _set("ze zij hen hun die deze")
 FIRST_PERSON = _set("ik we wij 'k k wy ikke")
 NEGATIONS = _set("niet geen nooit niemand niks niets nergens nie")
 DEMONSTRATIVES = _set("die dat deze zo'n zulke zulk al alle")
 EXCLAIM = _set("wat stelletje stel bende zootje soort typisch")
-COPULAS = _set(
+COMPARISONS = _set("als zoals net")
+ESSENCE = _set("bloed genen aard dna cultuur natuur")
+COPULAS = _set("=") | _set(
     "ben bent is zijn was waren blijft blijven blijf lijkt lijken leek leken wordt worden "
     "word werd werden"
 )
@@ -105,7 +107,7 @@ REPORTING = _set(
     "schreeuwt schreeuwde schreef schrijft schrijven vertelde vertelt noemde noemen noemt"
 )
 QUOTES = frozenset("'\"‘’“”«»‚„`")
-CLAUSE_BREAKS = _set(", ; : – — ( ) maar want")
+CLAUSE_BREAKS = _set(", ; : – — ( )")
 SENTENCE_ENDS = _set(". ! ? !! ?! ... \n")
 
 BELONG = _set("horen hoort thuis thuishoren thuishoort")
@@ -356,6 +358,9 @@ class ClauseRules:
         self.guard_endings = tuple(
             e for e in _entries(folder / "context_guards.txt") if len(e) >= 4
         )
+        self.conditions = frozenset(
+            w for e in _entries(folder / "conditions.txt") for w in noun_forms(e)
+        )
         self.weapons = nouns("weapons.txt")
         self.group_only = frozenset(_entries(folder / "group_only.txt"))
         self.wished_harm = nouns("wished_harm.txt")
@@ -434,6 +439,16 @@ class ClauseRules:
             elif (o := self.other_groups.match(t, words)) is not None:
                 # "leraren" is a group; "die leraar" is one person.
                 t.classes["other_group" if t.low != o else "person"] = t.low
+            condition = self._condition_after(clause, k) if nxt is not None else None
+            if (
+                condition is not None
+                and "protected" not in t.classes
+                and self.human_nouns.match(t, words) is not None
+            ):
+                # "kinderen met ADHD", "mensen met een hoofddoek": a protected group
+                t.classes["protected"] = " ".join(x.text for x in clause[k : condition + 1])
+                for x in clause[k + 1 : condition + 1]:
+                    x.classes["target_part"] = t.text
             if "protected" in t.classes and nxt is not None and self.human_nouns.match(nxt, words):
                 nxt.classes["protected"] = f"{t.text} {nxt.text}"  # "zwarte mensen"
             human = self.human_nouns.match(t, words)
@@ -506,6 +521,15 @@ class ClauseRules:
             elif human is not None and "protected" not in t.classes:
                 # "de decaan", "onze buschauffeur"; in the plural a group: "leerlingen"
                 t.classes["person" if t.low == human else "other_group"] = t.low
+
+    def _condition_after(self, clause: list[_Tok], k: int) -> int | None:
+        """The position of a condition word in "met (een) ADHD" right after `k`, if any."""
+        if k + 1 >= len(clause) or clause[k + 1].low != "met":
+            return None
+        for j in range(k + 2, min(k + 5, len(clause))):
+            if clause[j].low in self.conditions:
+                return j
+        return None
 
     def _counter_speech(self, sentence: list[_Tok], words: frozenset[str]) -> bool:
         """Whether the sentence talks about abuse (a cue plus quotes, negation or reporting)."""
@@ -597,6 +621,9 @@ class ClauseRules:
                             )
             if not any(h.kind == "threat" for h in hits if sentence[0].start <= h.start):
                 hits += self._harm(sentence, sentence_targets, sentence_words, guarded)
+            essence = _essentialism(sentence, sentence_targets, sentence_words)
+            if essence is not None and not counter:
+                hits.append(essence)
         return Reading(tuple(hits), tuple(cued), guarded, tuple(negated_spans))
 
     def _targets(
@@ -720,7 +747,10 @@ class ClauseRules:
                     if cls == "insult" and _demonstrative_before(clause, k):
                         return target, pred
                     continue
-                if _linked(clause, target.index - first, k):
+                adjective_of = (
+                    pred.i == target.index + 1 and clause[k - 1].pos == "ADJ"
+                )  # "Marokkaans gespuis", "Poolse dronkenlappen"
+                if adjective_of or _linked(clause, target.index - first, k):
                     return target, pred
         if cls == "insult":
             # An insult word is about a person: any noun it is said of will do ("de nieuwe
@@ -852,13 +882,28 @@ class ClauseRules:
                 target = _best_target(human) or _Target("you", clause[0].i, "(imperative)")
                 yield _hit("threat", target, violence, clause, "violence with a stance")
                 return
+        if guarded and not word_set & HOPES:
+            return  # "je bent dood in Fortnite"
         for k, t in enumerate(clause):
             if t.low not in DEATH_WORDS:
                 continue
+            if (
+                t.low == "dood"
+                and k >= 2
+                and (
+                    words[k - 2 : k]
+                    in (["je", "bent"], ["ben", "je"], ["jij", "bent"], ["ben", "jij"])
+                )
+            ):
+                # "Eén woord tegen de mentor en je bent dood", "anders ben je dood"
+                target = _Target("you", clause[k - 1].i, words[k - 1])
+                yield _hit("threat", target, t, clause, "death announced")
+                return
             nxt = words[k + 1] if k + 1 < len(words) else ""
             if nxt in DEATH_IDIOM_NEXT and not (word_set & WISHES):
                 continue
-            imperative_death = k > 0 and words[k - 1] in IMPERATIVE_DEATH and k <= 3
+            # "Ga dood", "Ga maar dood", "val toch dood": a clause that starts with the verb
+            imperative_death = 0 < k <= 3 and words[0] in IMPERATIVE_DEATH
             imperative_death = imperative_death or (k == 0 and t.low in ("sterf", "crepeer"))
             wish = (
                 bool(word_set & WISHES)
@@ -887,6 +932,19 @@ def _participle(tok: _Tok, past: set[str]) -> bool:
     return ("ge" in low[:6] and low.endswith(("d", "t", "en"))) or (
         low.startswith(("ver", "be", "ont", "her")) and low.endswith(("d", "t"))
     )
+
+
+def _essentialism(
+    sentence: list[_Tok], targets: list[_Target], words: frozenset[str]
+) -> ClauseHit | None:
+    """A trait said to be in a protected group's blood: "dat zit in hun bloed/cultuur"."""
+    group = _best_target([t for t in targets if t.kind == "protected_group"])
+    if group is None or "hun" not in words or not words & ESSENCE or not words & _set("zit zitten"):
+        return None
+    if words & NEGATIONS:
+        return None
+    pred = next(t for t in sentence if t.low in ESSENCE)
+    return _hit("hate", group, pred, sentence, "essentialism about protected_group")
 
 
 def _hit(kind: str, target: _Target, pred: _Tok, clause: list[_Tok], rule: str) -> ClauseHit:
@@ -958,12 +1016,18 @@ def _linked(clause: list[_Tok], target: int, pred: int) -> bool:
     """
     lo, hi = min(target, pred), max(target, pred)
     window = range(max(lo - 3, 0), min(hi + 3, len(clause)))
-    if hi - lo > 7 or not any(clause[k].low in LINKS for k in window):
+    # "ze leven als beesten": a comparison right before the predicate links it too.
+    compared = pred > target and any(
+        clause[k].low in COMPARISONS for k in range(max(pred - 2, target + 1), pred)
+    )
+    if hi - lo > 7 or not (compared or any(clause[k].low in LINKS for k in window)):
         return False
     for k in range(lo + 1, hi):
         t = clause[k]
-        if t.low in LINKS or t.low in FILLERS:
+        if t.low in LINKS or t.low in FILLERS or t.low in COMPARISONS or "target_part" in t.classes:
             continue
+        if compared and t.pos == "VERB":
+            continue  # "ze leven als beesten", "ze gedragen zich als apen"
         if t.pos not in ("ADV", "DET", "ADJ", "NUM", "AUX", "PART", "CCONJ", "ADP"):
             return False
         if t.low in SUBJECT_WORDS:
