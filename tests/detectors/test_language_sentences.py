@@ -8,6 +8,8 @@ threat, hate or insult may be found; object abuse may still be profanity).
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from spacy.language import Language
 
@@ -174,3 +176,14 @@ def test_decisions_name_the_scorer_and_its_weights() -> None:
     (entry,) = DETECTOR.model_versions().items()
     assert entry[0] == "language_scorer"
     assert entry[1].startswith("1.0.0 sha256:") and len(entry[1].split(":")[1]) == 64
+
+
+def test_a_long_post_is_scored_in_windows_of_whole_sentences(nlp_nl: Language) -> None:
+    """Every sentence is read; a window takes the sentence before it along for pronouns."""
+    sentence = "Vandaag hadden we een mooie sportdag met veel zon en vrolijke kinderen. "
+    text = sentence * 6 + "Ik ken veel Eritreeërs. Ik haat ze."
+    windows = DETECTOR.scorer.score(analyse(nlp_nl, text).doc)
+    assert len(windows) > 1
+    assert windows[0].start == 0 and windows[-1].end == len(text)
+    assert all(b.start < a.end for a, b in itertools.pairwise(windows))  # they overlap
+    assert "Ik ken veel Eritreeërs. Ik haat ze." in text[windows[-1].start : windows[-1].end]

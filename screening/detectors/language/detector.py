@@ -383,7 +383,13 @@ class OffensiveLanguageDetector(TextDetector):
         hate -- a negation is the rules' to judge.
         """
         out = list(candidates)
-        for w in self.scorer.score(doc.doc):
+        spans = [(s, e) for s, e, _cues in reading.cued]
+
+        def wanted(start: int, end: int) -> bool:
+            # Only a window with a word that can hurt can change a finding.
+            return any(s < end and start < e for s, e in spans)
+
+        for w in self.scorer.score(doc.doc, wanted):
             if w.harmful < self.scorer_min:
                 continue
             kind = _KIND[w.label]

@@ -3,7 +3,7 @@
 Trained by `screening models train-language` on the training split of the project's own
 corpus (`models/language/corpus`) plus everyday prose from UD Dutch as harmless examples;
 weights under `models/language/scorer` with a model card (`models/language/MODEL_CARD.md`).
-It gives each window of a post (the whole post when short, else two sentences at a time) a
+It gives each window of a post (the whole post when short, else runs of whole sentences) a
 probability per label: threat, hate, insult, profanity, none. The detector reports a window
 whose harmful probability reaches the configured minimum and says that the scorer -- not a
 rule -- fired.
@@ -12,7 +12,7 @@ rule -- fired.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 HARMFUL = ("threat", "hate", "insult", "profanity")
-#: Posts up to this many characters are scored whole; longer ones two sentences at a time.
+#: Posts up to this many characters are scored whole; longer ones in windows of whole
+#: sentences up to about this length, each overlapping the one before by a sentence.
 WHOLE_POST_CHARS = 400
 
 
@@ -59,10 +60,15 @@ class LanguageScorer:
             self.sha256 = json.loads(manifest.read_text(encoding="utf-8")).get("sha256")
         self.version = str(self.nlp.meta.get("version", "0"))
 
-    def score(self, doc: Doc) -> list[WindowScore]:
-        """Scores for the windows of `doc` (the main pipeline's analysis of the post)."""
+    def score(
+        self, doc: Doc, wanted: Callable[[int, int], bool] | None = None
+    ) -> list[WindowScore]:
+        """Scores for the windows of `doc` (the main pipeline's analysis of the post); with
+        `wanted`, only for the windows (start, end) it accepts -- the rest cost nothing."""
         text = doc.text
         windows = _windows(doc) if len(text) > WHOLE_POST_CHARS else [(0, len(text))]
+        if wanted is not None:
+            windows = [w for w in windows if wanted(*w)]
         out: list[WindowScore] = []
         texts = [text[s:e] for s, e in windows]
         for (start, end), scored in zip(windows, self.nlp.pipe(texts), strict=True):
@@ -74,16 +80,26 @@ class LanguageScorer:
 
 
 def _windows(doc: Doc) -> list[tuple[int, int]]:
-    """Two sentences at a time, each sentence with the one before it (pronouns reach back)."""
+    """Whole sentences packed into windows of up to `WHOLE_POST_CHARS`; a new window takes
+    the sentence before it along, so a pronoun keeps its group ("Ik ken veel X. Ik haat ze.")."""
     bounds = _sentence_bounds(doc)
-    if len(bounds) <= 2:
+    if not bounds:
         return [(0, len(doc.text))]
-    return [(bounds[k - 1][0], bounds[k][1]) for k in range(1, len(bounds))]
+    windows: list[tuple[int, int]] = []
+    start, end = bounds[0]
+    for k in range(1, len(bounds)):
+        e = bounds[k][1]
+        if e - start <= WHOLE_POST_CHARS:
+            end = e
+        else:
+            windows.append((start, end))
+            start, end = bounds[k - 1][0], e
+    windows.append((start, end))
+    return windows
 
 
 def _sentence_bounds(doc: Doc) -> Sequence[tuple[int, int]]:
-    if doc.has_annotation("SENT_START"):
-        return [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    """Sentences cut at ".", "!", "?" and line breaks (predictable, unlike a parser's)."""
     bounds: list[tuple[int, int]] = []
     start = 0
     for tok in doc:
