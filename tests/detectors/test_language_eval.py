@@ -158,3 +158,21 @@ def test_held_out_option_scores_only_the_held_out_rows(tmp_path: Path) -> None:
     result = CliRunner().invoke(eval_app, ["text", str(tmp_path / "a.tsv"), "--held-out", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["posts"] == sum(held_out(i) for i in ids) > 0
+
+
+def test_report_counts_posts_held_per_expected_kind(pipeline: Pipeline, tmp_path: Path) -> None:
+    """The share of harmful posts held and of harmless ones published, per expected kind;
+    a hold for a kind outside the scored ones (a name in a sentence) does not count."""
+    (tmp_path / "a.tsv").write_text(
+        CORPUS_HEADER
+        + "t-1\tIk steek je morgen neer.\tthreat\tyou\tstatement\tx\n"
+        + "t-2\tIk ben doodmoe.\tthreat\tyou\tstatement\tx\n"
+        + "n-1\tWat een mooie sportdag vandaag.\tnone\tnone\tstatement\tx\n"
+        + "n-2\tSanne Jansen uit groep 7 won de estafette.\tnone\tnone\tstatement\tx\n",
+        encoding="utf-8",
+    )
+    report = evaluate(pipeline, load_labelled(tmp_path / "a.tsv"), kinds=["language."])
+    assert report.held_by_expected == {"language.threat": [1, 2], "none": [0, 2]}
+    text = format_report(report, "en")
+    assert "language.threat" in text and "(published: 100.0%)" in text
+    assert report.to_dict()["held_by_expected"]["none"] == {"held": 0, "posts": 2}
