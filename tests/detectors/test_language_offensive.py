@@ -236,3 +236,11 @@ def test_bad_phrase_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "lexicons" / "language" / "threats.txt").write_text("ik BOGUS je\n", "utf-8")
     with pytest.raises(ConfigError):
         OffensiveLanguageDetector(tmp_path / "lexicons")
+
+
+def test_a_missing_scorer_stops_the_build_with_a_clear_error(tmp_path: Path) -> None:
+    """No scorer, no screening: the service does not start rather than screen half-blind."""
+    with pytest.raises(ConfigError) as err:
+        OffensiveLanguageDetector(scorer=tmp_path / "no-scorer")
+    assert "language scorer" in err.value.message("en") and "no-scorer" in err.value.message("en")
+    assert "taalscorer" in err.value.message("nl")
