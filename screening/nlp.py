@@ -84,7 +84,8 @@ def shipped_model_dir(models: Path | None = None) -> Path:
     return models_dir(models) / SHIPPED_MODEL
 
 
-def _manifest_digest(folder: Path) -> str | None:
+def manifest_digest(folder: Path) -> str | None:
+    """The combined sha256 that a model folder's `manifest.json` records, if readable."""
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -142,7 +143,7 @@ def _load_nlp(model: str | None, models: Path | None) -> tuple[Language, NlpInfo
             "of installeer het project opnieuw om models/nlp/screening_nl te herstellen",
         ) from None
     meta = nlp.meta
-    digest = _manifest_digest(folder) if folder.is_dir() else None
+    digest = manifest_digest(folder) if folder.is_dir() else None
     return nlp, NlpInfo(str(meta.get("name", "model")), str(meta.get("version", "")), digest, False)
 
 

@@ -85,7 +85,7 @@ def default_registry(
     """
     registry = DetectorRegistry()
     register_pii(registry)
-    register_language(registry)
+    register_language(registry, settings or Settings())
     register_sensitive(registry)
     # Names are checked against the consent registry, opened only for a post with names.
     register_names(registry, settings or Settings())

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,7 +107,7 @@ REPORTING = _set(
 )
 QUOTES = frozenset("'\"‘’“”«»‚„`")
 CLAUSE_BREAKS = _set(", ; : – — ( )")
-SENTENCE_ENDS = _set(". ! ? !! ?! ... \n")
+SENTENCE_ENDS = _set(". ! ? !! ?! ...")  # a line break: see _tokens
 
 BELONG = _set("horen hoort thuis thuishoren thuishoort")
 POSSESSIVES = _set("je jouw zijn haar mijn hun uw ons onze jullie")
@@ -197,7 +196,6 @@ class _Tok:
     start: int
     end: int
     quoted: bool
-    capitalised: bool
     sentence_start: bool
     participle: bool
     pos: str
@@ -266,11 +264,6 @@ class Lexeme:
             ):
                 return entry
         return bare
-
-
-@lru_cache(maxsize=50_000)
-def _canonical(word: str) -> str:
-    return canonical_word(word)
 
 
 def _before_a_thing(clause: list[_Tok], k: int) -> bool:
@@ -391,7 +384,6 @@ class ClauseRules:
                     start=t.idx,
                     end=t.idx + len(t.text),
                     quoted=quoted_at(t.idx),
-                    capitalised=t.text[:1].isupper(),
                     sentence_start=sentence_start,
                     participle="Part" in t.morph.get("VerbForm", []),
                     pos=t.pos_,
@@ -416,7 +408,7 @@ class ClauseRules:
                 (dv := self.derogatory_verbs.match(t, words)) is not None
             ):
                 t.classes["derogatory_verb"] = dv
-            canon = _canonical(t.low)
+            canon = canonical_word(t.low)
             protected_adjective = self.protected_adjectives.match(t, words) is not None
             if canon in self.words.groups or (
                 # chat spelling drops a final n: "migrante", "marokkane" (not "blinde")
@@ -533,7 +525,7 @@ class ClauseRules:
 
     def _counter_speech(self, sentence: list[_Tok], words: frozenset[str]) -> bool:
         """Whether the sentence talks about abuse (a cue plus quotes, negation or reporting)."""
-        if not any(_canonical(t.low) in self.words.counter_cues for t in sentence):
+        if not any(canonical_word(t.low) in self.words.counter_cues for t in sentence):
             return False
         return any(t.quoted for t in sentence) or bool(words & NEGATIONS) or bool(words & REPORTING)
 
@@ -543,7 +535,7 @@ class ClauseRules:
                 lex.match(tok, words) is not None
                 for lex in (self.human_nouns, self.dehumanising, self.other_groups)
             )
-            or _canonical(tok.low) in self.words.groups
+            or canonical_word(tok.low) in self.words.groups
         )
 
     # -- the rules --------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from typing import ClassVar
 from screening.detectors.base import TextDetector
 from screening.detectors.language.clauses import (
     CUES_FOR_LABEL,
+    REPORTING,
     ClauseHit,
     ClauseRules,
     Reading,
@@ -74,34 +75,11 @@ _CLASS_WORDS = {"PERS": frozenset(("je", "jou", "jij", "julie", "hem", "haar", "
 _TAG_CLASSES = {"i": ("INS",), "g": ("GRP", "PERS"), "n": ("NAME", "PERS")}
 #: A negation right after a phrase, in the same clause, undoes it: "ik haat vrouwen niet".
 _TRAILING_NEGATIONS = frozenset(NEGATIONS[:3])
-#: Counter-speech cues that report what someone said (the others reject it).
+#: Counter-speech cues that report what someone said (the others reject it): the clause
+#: rules' reporting verbs and a few more forms.
+_REPORTED = ("genoemd", "las", "noem", "noemden", "roepen", "schelden", "schreven")
 _REPORTING = frozenset(
-    canonical_word(w)
-    for w in [
-        "zeg",
-        "zeggen",
-        "zegt",
-        "zei",
-        "zeiden",
-        "noem",
-        "noemen",
-        "noemde",
-        "noemden",
-        "beweerde",
-        "beweert",
-        "riep",
-        "roept",
-        "riepen",
-        "roepen",
-        "schelden",
-        "uitscheldt",
-        "schreef",
-        "schreven",
-        "las",
-        "vertelde",
-        "uitgescholden",
-        "genoemd",
-    ]
+    canonical_word(w) for w in (*REPORTING, *_REPORTED, "uitgescholden", "uitscheldt")
 )
 #: Words after an insult phrase that make it slang praise ("gestoord goed", "ziek mooi").
 _PRAISE = frozenset(
@@ -136,7 +114,6 @@ class _Candidate:
     end: int
     score: float
     evidence: Evidence
-    tokens: range
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +245,6 @@ class OffensiveLanguageDetector(TextDetector):
                     end,
                     hit.score,
                     _word_evidence(hit, tricks, norm.text[start:end]),
-                    range(i, j),
                 )
             )
             i = j
@@ -361,7 +337,6 @@ class OffensiveLanguageDetector(TextDetector):
                         validation=f"target: {phrase_set.target}",
                         context_words=tuple(h.entry for h in word_hits),
                     ),
-                    touched,
                 )
             )
         return out
@@ -393,15 +368,14 @@ class OffensiveLanguageDetector(TextDetector):
             if w.harmful < self.scorer_min:
                 continue
             kind = _KIND[w.label]
-            inside = [c for c in out if c.start < w.end and w.start < c.end]
+            inside = [k for k, c in enumerate(out) if c.start < w.end and w.start < c.end]
             if inside:
-                for k, c in enumerate(out):
-                    if c in inside and c.kind == kind:
-                        note = f"; learned scorer agrees: p({w.label}) = {w.probability:.2f}"
-                        out[k] = replace(
-                            c,
-                            evidence=replace(c.evidence, explanation=c.evidence.explanation + note),
-                        )
+                note = f"; learned scorer agrees: p({w.label}) = {w.probability:.2f}"
+                for k in inside:
+                    c = out[k]
+                    if c.kind == kind:
+                        explanation = c.evidence.explanation + note
+                        out[k] = replace(c, evidence=replace(c.evidence, explanation=explanation))
                 continue
             if any(s < w.end and w.start < e for s, e in reading.negated):
                 continue  # a negation kept a rule from firing here: "ik haat vrouwen niet"
@@ -424,7 +398,6 @@ class OffensiveLanguageDetector(TextDetector):
                         validation=f"scorer {self.scorer.version}",
                         context_words=(),
                     ),
-                    range(0),
                 )
             )
         return out
@@ -504,7 +477,6 @@ def _clause_candidate(hit: ClauseHit) -> _Candidate:
             validation=f"target: {hit.target}",
             context_words=hit.words,
         ),
-        range(0),
     )
 
 

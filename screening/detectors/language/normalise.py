@@ -120,7 +120,7 @@ class Normalised:
 
 def canonical_word(word: str) -> str:
     """The canonical form of one lexicon entry or word (no tricks recorded)."""
-    return _canonical(word)[0]
+    return _canonical_cached(word)[0]
 
 
 _RUNS = re.compile(r"(\w)\1+")

@@ -11,7 +11,6 @@ rule -- fired.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,7 @@ class LanguageScorer:
     """A trained text classifier loaded once, with the digest of its weights."""
 
     def __init__(self, folder: Path) -> None:
-        from screening.nlp import import_spacy
+        from screening.nlp import import_spacy, manifest_digest
 
         spacy = import_spacy(allow_torch=False)
         try:
@@ -54,10 +53,7 @@ class LanguageScorer:
                 f"the language scorer in {folder} cannot be loaded: {type(exc).__name__}",
                 f"de taalscorer in {folder} kan niet worden geladen: {type(exc).__name__}",
             ) from None
-        manifest = folder / "manifest.json"
-        self.sha256: str | None = None
-        if manifest.is_file():
-            self.sha256 = json.loads(manifest.read_text(encoding="utf-8")).get("sha256")
+        self.sha256 = manifest_digest(folder)
         self.version = str(self.nlp.meta.get("version", "0"))
 
     def score(
