@@ -1,7 +1,8 @@
 """Encryption of face templates at rest (AES-256-GCM) and where its key comes from.
 
 The key comes from `SCREENING_TEMPLATE_KEY` (base64 of 32 bytes) or, for a SQLite database,
-from a key file `template.key` beside it that is created with owner-only permissions. A key
+from a key file `template.key` beside it, created with owner-only permissions when the
+registry is created (`screening registry init`) and never recreated when it goes missing. A key
 file that group or others can read is refused: a template is special-category data.
 """
 
@@ -17,9 +18,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from consent_store.location import KEY_FILE_NAME
 from screening.errors import TemplateKeyError
 
-KEY_FILE_NAME = "template.key"
 _NONCE_BYTES = 12
 
 
@@ -42,11 +43,26 @@ def decode_key(text: str, source: str) -> bytes:
     return key
 
 
-def load_or_create_key_file(directory: Path) -> bytes:
-    """The key in `directory/template.key`, creating it (mode 0600) if it does not exist."""
+def load_key_file(directory: Path) -> bytes:
+    """The key in `directory/template.key`; a missing key file is an error, never recreated.
+
+    A new key would leave every stored template unreadable (and look like a working
+    registry): the key is restored from its backup, or made with `screening registry init`
+    for a registry that holds no templates.
+    """
     path = directory / KEY_FILE_NAME
     if not path.exists():
-        _create_key_file(path)
+        raise TemplateKeyError(
+            f"the face-template key {path} is missing. Restore it from the backup you made "
+            "together with the registry (or set SCREENING_TEMPLATE_KEY to the same key); "
+            "without it the stored face templates cannot be read. A registry without face "
+            "templates gets a new key with 'screening registry init'",
+            f"de sleutel voor gezichtstemplates {path} ontbreekt. Zet hem terug uit de back-up "
+            "die u samen met het register maakte (of zet SCREENING_TEMPLATE_KEY op dezelfde "
+            "sleutel); zonder sleutel zijn de opgeslagen gezichtstemplates onleesbaar. Een "
+            "register zonder gezichtstemplates krijgt een nieuwe sleutel met 'screening "
+            "registry init'",
+        )
     if os.name != "nt":
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
@@ -62,6 +78,15 @@ def load_or_create_key_file(directory: Path) -> bytes:
             f"kan het sleutelbestand {path} niet lezen: {exc}",
         ) from None
     return decode_key(text, str(path))
+
+
+def create_key_file(directory: Path) -> bool:
+    """Create `directory/template.key` (mode 0600) unless it exists; True if it was made."""
+    path = directory / KEY_FILE_NAME
+    if path.exists():
+        return False
+    _create_key_file(path)
+    return True
 
 
 def _create_key_file(path: Path) -> None:

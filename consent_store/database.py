@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from consent_store.location import DEFAULT_DB_NAME
+from consent_store.location import DEFAULT_DB_NAME, missing_registry_error
 from screening.errors import ConfigError, RegistryUnavailableError
 from screening.settings import Settings
 
@@ -37,17 +39,32 @@ PG_LOCK_KEY = 0x5C_0C0E_57
 
 
 def database_url(settings: Settings) -> str:
-    """The configured URL, or the embedded SQLite file in the data directory (created)."""
+    """The configured URL, or the embedded SQLite file in the data directory."""
     if settings.database_url:
         return settings.database_url
+    return f"sqlite:///{settings.data_dir / DEFAULT_DB_NAME}"
+
+
+def create_sqlite_file(path: Path) -> bool:
+    """Create an empty SQLite file (owner-only) and its folder; False if it already existed.
+
+    Only `screening registry init` and the first run at the built-in default location
+    create a registry: a connection never does (see `create_registry_engine`).
+    """
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # The file holds personal data: owner-only from the start (SQLite gives its -wal
+        # and -shm files the same mode).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
     except OSError as exc:
         raise RegistryUnavailableError(
-            f"cannot create the data directory {settings.data_dir}: {exc.strerror}",
-            f"kan de gegevensmap {settings.data_dir} niet aanmaken: {exc.strerror}",
+            f"cannot create the registry file {path}: {exc.strerror}",
+            f"kan het registerbestand {path} niet aanmaken: {exc.strerror}",
         ) from None
-    return f"sqlite:///{settings.data_dir / DEFAULT_DB_NAME}"
+    os.close(fd)
+    return True
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -71,21 +88,30 @@ def create_registry_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
+        # Not quoted: a malformed URL may still hold a password.
         raise ConfigError(
-            f"SCREENING_DATABASE_URL is not a database URL: {url!r}",
-            f"SCREENING_DATABASE_URL is geen database-URL: {url!r}",
+            "SCREENING_DATABASE_URL is not a database URL (expected e.g. "
+            "sqlite:///path/registry.sqlite3 or postgresql+psycopg://user@host/db)",
+            "SCREENING_DATABASE_URL is geen database-URL (verwacht bijv. "
+            "sqlite:///pad/registry.sqlite3 of postgresql+psycopg://gebruiker@host/db)",
         ) from None
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
             path = sqlite_path(url)
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # The file holds personal data: owner-only from the start (SQLite gives its
-                # -wal and -shm files the same mode).
-                if not path.exists():
-                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            engine = create_engine(parsed, connect_args={"timeout": 30})
+            if path is None:
+                engine = create_engine(parsed, connect_args={"timeout": 30})
+            else:
+                # mode=rw: a connection opens an existing file and never creates one, so a
+                # typo in the configuration or a deleted file is an error, not a new, empty
+                # registry that knows nobody (which would publish every post).
+                target = f"file:{quote(str(path.absolute()))}?mode=rw"
+                engine = create_engine(
+                    parsed,
+                    creator=lambda: sqlite3.connect(
+                        target, uri=True, timeout=30, check_same_thread=False
+                    ),
+                )
             _configure_sqlite(engine)
             return engine
         if backend == "postgresql":
@@ -96,11 +122,6 @@ def create_registry_engine(url: str) -> Engine:
         raise ConfigError(
             f"no database driver for {safe_url(url)}: {exc}",
             f"geen databasestuurprogramma voor {safe_url(url)}: {exc}",
-        ) from None
-    except OSError as exc:
-        raise RegistryUnavailableError(
-            f"cannot create the folder for {safe_url(url)}: {exc.strerror}",
-            f"kan de map voor {safe_url(url)} niet aanmaken: {exc.strerror}",
         ) from None
     raise ConfigError(
         f"the registry supports SQLite and PostgreSQL, not {backend!r} ({safe_url(url)})",
@@ -147,13 +168,19 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
 
 
-def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest migration (a no-op when it is already there)."""
+def migrate(engine: Engine, *, new: bool = False) -> None:
+    """Upgrade the schema to the newest migration (a no-op when it is already there).
+
+    An empty database (no schema at all) is only given one when `new` is set: that is
+    creating a registry, which is an explicit act (RegistryMissingError otherwise).
+    """
     with engine.connect() as conn:
         current = current_revision(conn)
         conn.rollback()
     if current == HEAD_REVISION:
         return
+    if current is None and not new:
+        raise missing_registry_error(engine.url.render_as_string(hide_password=True))
     from alembic import command
     from alembic.config import Config
 

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,13 +29,16 @@ from sqlalchemy.orm import Session
 from consent_store.crypto import (
     TemplateCipher,
     associated_data,
+    create_key_file,
     decode_key,
-    load_or_create_key_file,
+    load_key_file,
 )
 from consent_store.csv_import import COLUMNS, ImportRow, RowDecision, read_import
 from consent_store.database import (
     WRITE_OPTION,
     create_registry_engine,
+    create_sqlite_file,
+    current_revision,
     database_url,
     lock_for_writing,
     migrate,
@@ -43,6 +46,7 @@ from consent_store.database import (
     sqlite_path,
     unavailable_on_error,
 )
+from consent_store.location import KEY_FILE_NAME, first_run, missing_registry_error
 from consent_store.mapping import load_mapping
 from consent_store.names import name_key
 from consent_store.purposes import Purpose
@@ -1370,19 +1374,97 @@ def _bulk_insert(
 def template_key(settings: Settings) -> bytes | None:
     """The face-template key: SCREENING_TEMPLATE_KEY, else the SQLite database's key file.
 
-    None for a server database without a configured key. The nightly audit derives the key
-    of its encrypted face cache from this one.
+    None for a server database without a configured key. A missing key file is an error
+    (TemplateKeyError, saying how to restore it), never silently replaced. The nightly
+    audit derives the key of its encrypted face cache from this one.
     """
     if settings.template_key is not None:
         return decode_key(settings.template_key.get_secret_value(), "SCREENING_TEMPLATE_KEY")
     path = sqlite_path(database_url(settings))
-    return load_or_create_key_file(path.parent) if path is not None else None
+    return load_key_file(path.parent) if path is not None else None
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What `init_registry` found and made."""
+
+    url: str  #: the registry's URL, password hidden
+    created: bool  #: a new, empty registry was made (False: it existed and was kept)
+    key_file: Path | None  #: the template key file beside an embedded registry
+    key_created: bool  #: that key file was made now
+
+
+def init_registry(settings: Settings | None = None) -> InitResult:
+    """Create the registry the settings point at, or bring an existing one up to date.
+
+    Idempotent: an existing registry and its records are kept. The only way, apart from
+    the first run at the built-in default location, that a registry comes into being. A
+    missing template key is made only for a registry that holds no face templates (one
+    that does needs its own key back: a new one could not read them).
+    """
+    settings = settings or Settings()
+    url = database_url(settings)
+    path = sqlite_path(url)
+    made_file = create_sqlite_file(path) if path is not None else False
+    engine = create_registry_engine(url)
+    try:
+        with unavailable_on_error(url):
+            with engine.connect() as conn:
+                existed = current_revision(conn) is not None
+                conn.rollback()
+            migrate(engine, new=True)
+            key_file, key_created = _init_key_file(settings, path, engine, existed)
+    except BaseException:
+        engine.dispose()
+        if made_file and path is not None:
+            # A failed init leaves no registry file behind.
+            for leftover in (
+                path,
+                path.with_name(path.name + "-wal"),
+                path.with_name(path.name + "-shm"),
+            ):
+                leftover.unlink(missing_ok=True)
+        raise
+    engine.dispose()
+    if not existed:
+        log.info("created a new, empty consent registry at %s", safe_url(url))
+    return InitResult(safe_url(url), not existed, key_file, key_created)
+
+
+def _init_key_file(
+    settings: Settings, path: Path | None, engine: Engine, existed: bool
+) -> tuple[Path | None, bool]:
+    if settings.template_key is not None or path is None:
+        return None, False
+    key_file = path.parent / KEY_FILE_NAME
+    created = False
+    if not key_file.exists() and not (existed and _holds_templates(engine)):
+        created = create_key_file(path.parent)
+    load_key_file(path.parent)  # refuses a missing key of templates, or an unsafe mode
+    return key_file, created
+
+
+def _holds_templates(engine: Engine) -> bool:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(FaceTemplateRow)) != 0
 
 
 def open_registry(settings: Settings | None = None) -> Registry:
-    """Open (and, if needed, create and migrate) the registry the settings point at."""
+    """Open the registry the settings point at, bringing its schema up to date.
+
+    A registry that is not there is an error (RegistryMissingError), never made on the fly:
+    `init_registry` (`screening registry init`) makes one. The exception is the very first
+    run at the built-in default location (see `consent_store.location.first_run`), where
+    the README's quick start creates it.
+    """
     settings = settings or Settings()
+    if first_run(settings):
+        created = init_registry(settings)
+        log.warning("first run: created a new, empty consent registry at %s", created.url)
     url = database_url(settings)
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise missing_registry_error(str(path))
     engine = create_registry_engine(url)
     try:
         with unavailable_on_error(url):

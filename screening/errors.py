@@ -114,6 +114,16 @@ class RegistryUnavailableError(RegistryError):
     category = "config"
 
 
+class RegistryMissingError(RegistryUnavailableError):
+    """The configured registry does not exist (or has no schema): never created on the fly.
+
+    A typo in SCREENING_DATABASE_URL must not quietly make a new, empty registry that knows
+    no pupils, and so publishes every post that names one.
+    """
+
+    code = "E205"
+
+
 class TemplateKeyError(RegistryError):
     """The face-template key is missing, malformed or stored with unsafe permissions."""
 

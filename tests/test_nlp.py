@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from consent_store.repository import init_registry
 from screening.errors import ConfigError
 from screening.nlp import SHIPPED_MODEL, load_nlp, shipped_model_dir
 from screening.pipeline import Pipeline, build_pipeline
@@ -74,6 +75,7 @@ def _models_without_nlp(tmp_path: Path) -> Path:
 
 def test_absent_model_falls_back_to_blank_and_every_decision_says_so(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", models_dir=_models_without_nlp(tmp_path))
+    init_registry(settings)
     pipeline = build_pipeline(settings, faces=False)
     assert pipeline.nlp_info is not None and pipeline.nlp_info.fallback
     assert pipeline.nlp.pipe_names == []

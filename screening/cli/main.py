@@ -169,6 +169,9 @@ def check(
     try:
         default_channel = parse_channel(channel)
         publish_on = parse_date(when) if when else date.today()
+        from consent_store.location import require_registry
+
+        require_registry(settings)  # a registry that is not there: exit 3, before any work
         if jsonl is not None:
             if text is not None or file is not None or image or annotate or redact:
                 raise InputError(

@@ -123,6 +123,48 @@ def _day(value: str | None) -> date:
 # -- people ---------------------------------------------------------------------------------
 
 
+@registry_app.command("init")
+def init(lang: LangOpt = None) -> None:
+    """Maak het register aan of werk het bij; bestaande gegevens blijven (create the registry).
+
+    The one explicit way to create a registry (besides the very first run at the built-in
+    default location): every other command refuses a registry that is not there.
+    """
+    language = _lang(lang)
+    with command_errors(language, "registry"):
+        from consent_store.repository import init_registry
+
+        result = init_registry(Settings())
+    if result.created:
+        typer.echo(
+            _t(
+                language,
+                f"Nieuw, leeg toestemmingsregister aangemaakt: {result.url}",
+                f"Created a new, empty consent registry: {result.url}",
+            )
+        )
+    else:
+        typer.echo(
+            _t(
+                language,
+                f"Het toestemmingsregister bestaat al en is bijgewerkt: {result.url}",
+                f"The consent registry already exists and is up to date: {result.url}",
+            )
+        )
+    if result.key_file is not None:
+        typer.echo(
+            _t(
+                language,
+                f"{'Nieuwe s' if result.key_created else 'S'}leutel voor gezichtstemplates: "
+                f"{result.key_file}. Maak een back-up van register en sleutel samen; zonder "
+                "sleutel zijn opgeslagen gezichtstemplates onleesbaar.",
+                f"{'New f' if result.key_created else 'F'}ace-template key: {result.key_file}. "
+                "Back up the registry and the key together; without the key stored face "
+                "templates cannot be read.",
+            )
+        )
+
+
 @registry_app.command("add-person")
 def add_person(
     person_id: Annotated[str, typer.Argument(help="Het id van de school (bijv. leerlingnummer).")],

@@ -18,18 +18,22 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.auth import Role
 from api.services import Services, build_services
+from consent_store.repository import init_registry
 from screening.pipeline import Pipeline
 from screening.settings import Settings
 
 
 def api_settings(folder: Path, **overrides: object) -> Settings:
-    """Settings on a registry of the test's own (never the developer's)."""
-    return Settings(
+    """Settings on a registry of the test's own (never the developer's), made as
+    `screening registry init` makes it (a registry is never created on the fly)."""
+    settings = Settings(
         data_dir=folder,
         database_url=f"sqlite:///{folder / 'registry.sqlite3'}",
         template_key=None,
         **overrides,  # type: ignore[arg-type]
     )
+    init_registry(settings)
+    return settings
 
 
 @dataclass(frozen=True)

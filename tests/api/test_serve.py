@@ -70,6 +70,14 @@ def wait_ready(url: str, proc: subprocess.Popen[str], seconds: float = 180) -> N
 def test_serve_makes_a_first_key_and_answers_with_it(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    made = subprocess.run(
+        [sys.executable, "-m", "screening", "registry", "init"],
+        env={**os.environ, "SCREENING_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Nieuw, leeg toestemmingsregister aangemaakt" in made.stdout
     with serving(tmp_path, port) as (proc, first_lines):
         wait_ready(url, proc)
         assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}

@@ -183,3 +183,48 @@ def test_broken_school_pack_is_a_configuration_error(tmp_path: Path) -> None:
     proc = run("hallo", env={"SCREENING_POLICY_DIRS": json.dumps([str(tmp_path)])})
     assert proc.returncode == CONFIG_ERROR
     assert "cites article '2'" in proc.stderr.decode() or "'2'" in proc.stderr.decode()
+
+
+@pytest.mark.parametrize("variable", ["SCREENING_DATABASE_URL", "SCREENING_DATA_DIR"])
+def test_a_registry_that_is_not_there_is_exit_3_and_nothing_is_created(
+    tmp_path: Path, variable: str
+) -> None:
+    """Issue 19: a typo in the registry's location published a post that names a pupil
+    without consent, because a new, empty registry was silently made there."""
+    typo = tmp_path / "sreening" / "registry.sqlite3"
+    value = f"sqlite:///{typo}" if variable == "SCREENING_DATABASE_URL" else str(typo.parent)
+    for text in ("Sanne uit groep 7 was jarig.", "Wat een mooie sportdag!"):
+        proc = run("--json", text, env={variable: value})
+        assert proc.returncode == CONFIG_ERROR, proc.stdout
+        assert proc.stdout == b""
+        err = proc.stderr.decode()
+        assert "[E205]" in err and "screening registry init" in err and str(typo) in err
+    assert not typo.parent.exists()
+
+
+def test_registry_init_then_check_screens_against_it(tmp_path: Path) -> None:
+    env = {**os.environ, "SCREENING_DATA_DIR": str(tmp_path / "data")}
+    made = subprocess.run(
+        [sys.executable, "-m", "screening", "registry", "init"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Nieuw, leeg toestemmingsregister aangemaakt" in made.stdout
+    assert (tmp_path / "data" / "registry.sqlite3").is_file()
+    assert (tmp_path / "data" / "template.key").is_file()
+    proc = run(
+        "--json", "Sanne uit groep 7 was jarig.", env={"SCREENING_DATA_DIR": str(tmp_path / "data")}
+    )
+    assert proc.returncode == HOLD
+    assert {f["kind"] for f in as_json(proc)["findings"]} == {"pii.pupil_name"}
+    again = subprocess.run(
+        [sys.executable, "-m", "screening", "registry", "init", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert again.returncode == 0 and "already exists" in again.stdout

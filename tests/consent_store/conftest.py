@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from consent_store.repository import Registry, open_registry
+from consent_store.repository import Registry, init_registry, open_registry
 from screening.settings import Settings
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -104,10 +104,12 @@ def pg_database() -> Iterator[str]:
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    """A fresh registry database on each backend."""
+    """A new, empty registry (made as `screening registry init` makes it) on each backend."""
     data_dir = tmp_path / "data"
     if request.param == "sqlite":
-        yield Backend("sqlite", f"sqlite:///{data_dir / 'registry.sqlite3'}", data_dir, None)
+        made = Backend("sqlite", f"sqlite:///{data_dir / 'registry.sqlite3'}", data_dir, None)
+        init_registry(made.settings())  # `screening registry init`: never made on the fly
+        yield made
         return
     import psycopg
 
@@ -118,8 +120,10 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         conn.execute(f"CREATE SCHEMA {schema}")
     url = make_url(db_url).update_query_dict({"options": f"-csearch_path={schema}"})
     key = base64.b64encode(secrets.token_bytes(32)).decode()
+    made = Backend("postgresql", url.render_as_string(False), data_dir, key)
     try:
-        yield Backend("postgresql", url.render_as_string(False), data_dir, key)
+        init_registry(made.settings())
+        yield made
     finally:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")

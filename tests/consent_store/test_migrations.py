@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from consent_store.database import HEAD_REVISION, head_revision, migrate
-from consent_store.repository import Registry, open_registry
+from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.schema import Base
 from screening.settings import Settings
 from tests.consent_store.conftest import Backend
@@ -38,6 +38,7 @@ def test_head_revision_constant_matches_the_migrations() -> None:
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    init_registry(Settings(data_dir=tmp_path))
     with open_registry(Settings(data_dir=tmp_path)) as registry, registry._engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

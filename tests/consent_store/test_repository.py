@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from consent_store.purposes import Purpose, purpose_for_channel
 from consent_store.records import ConsentDecision, GivenBy, PersonChange, PersonInfo, Role
-from consent_store.repository import Registry, open_registry
+from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.schema import ConsentRecord
 from consent_store.school_year import SchoolYear
 from screening.errors import (
@@ -164,6 +164,7 @@ def test_unreachable_database_is_a_registry_error() -> None:
 
 
 def test_database_gone_after_open_is_a_registry_error(tmp_path: Path) -> None:
+    init_registry(Settings(data_dir=tmp_path))
     reg = open_registry(Settings(data_dir=tmp_path))
     add_pupil(reg, "p", date(2014, 1, 1))
     reg.close()

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+import sqlite3
 import stat
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,13 +15,13 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, func, select, update
 
-from consent_store.crypto import KEY_FILE_NAME
+from consent_store.location import KEY_FILE_NAME
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy
-from consent_store.repository import Registry, open_registry
+from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.schema import FaceTemplateRow
 from consent_store.school_year import SchoolYear
-from screening.errors import ConsentRequiredError, TemplateKeyError
+from screening.errors import ConsentRequiredError, RegistryMissingError, TemplateKeyError
 from screening.settings import Settings
 from tests.consent_store.conftest import Backend
 from tests.consent_store.helpers import add_pupil, cli, grant
@@ -150,8 +151,10 @@ def test_ciphertext_is_bound_to_its_person(registry: Registry, backend: Backend)
         registry.face_candidates("arcface-r100@1", TODAY)
 
 
-def test_default_embedded_database_and_key_file(tmp_path: Path) -> None:
+def test_init_makes_the_embedded_database_and_key_file_owner_only(tmp_path: Path) -> None:
     data = tmp_path / "nieuw" / "data"
+    made = init_registry(Settings(data_dir=data))
+    assert made.created and made.key_created and made.key_file == data / KEY_FILE_NAME
     reg = open_registry(Settings(data_dir=data))
     reg.close()
     assert (data / "registry.sqlite3").is_file()
@@ -159,20 +162,67 @@ def test_default_embedded_database_and_key_file(tmp_path: Path) -> None:
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert stat.S_IMODE((data / "registry.sqlite3").stat().st_mode) == 0o600
     assert len(base64.b64decode(key_file.read_text())) == 32
-    # The same key is used next time.
+    # The same key is used next time, and init again changes nothing.
     first = key_file.read_bytes()
     open_registry(Settings(data_dir=data)).close()
+    again = init_registry(Settings(data_dir=data))
+    assert not again.created and not again.key_created
     assert key_file.read_bytes() == first
 
 
-def test_key_file_readable_by_others_is_refused(tmp_path: Path) -> None:
+def test_opening_never_creates_a_registry(tmp_path: Path) -> None:
+    """The hole: a typo'd location became a new, empty registry that knows no pupils."""
+    typo = tmp_path / "no-such-dir"
+    with pytest.raises(RegistryMissingError, match="screening registry init"):
+        open_registry(Settings(data_dir=typo))
+    url = f"sqlite:///{typo / 'registry.sqlite3'}"
+    with pytest.raises(RegistryMissingError):
+        open_registry(Settings(data_dir=tmp_path / "data", database_url=url))
+    assert not typo.exists()
+    assert not (tmp_path / "data").exists()
+
+
+def test_an_empty_database_file_is_not_a_registry(tmp_path: Path) -> None:
+    (tmp_path / "registry.sqlite3").touch(mode=0o600)
+    with pytest.raises(RegistryMissingError):
+        open_registry(Settings(data_dir=tmp_path))
+    with sqlite3.connect(tmp_path / "registry.sqlite3") as conn:  # no schema was made in it
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
+def test_a_deleted_key_is_refused_not_recreated(tmp_path: Path) -> None:
+    init_registry(Settings(data_dir=tmp_path))
+    with open_registry(Settings(data_dir=tmp_path)) as reg:
+        add_pupil(reg, "p", date(2014, 1, 1))
+        grant(reg, "p", BIO, GivenBy.PARENT, TODAY)
+        reg.add_face_template("p", "m", VECTOR, PHOTO)
+    (tmp_path / KEY_FILE_NAME).unlink()
+    with pytest.raises(TemplateKeyError, match=r"back-up|backup"):
+        open_registry(Settings(data_dir=tmp_path))
+    # init will not paper over it either: a new key could not read the stored templates.
+    with pytest.raises(TemplateKeyError):
+        init_registry(Settings(data_dir=tmp_path))
+    assert not (tmp_path / KEY_FILE_NAME).exists()
+
+
+def test_init_gives_a_registry_without_templates_a_new_key(tmp_path: Path) -> None:
+    init_registry(Settings(data_dir=tmp_path))
+    (tmp_path / KEY_FILE_NAME).unlink()
+    with pytest.raises(TemplateKeyError):
+        open_registry(Settings(data_dir=tmp_path))
+    assert init_registry(Settings(data_dir=tmp_path)).key_created
     open_registry(Settings(data_dir=tmp_path)).close()
+
+
+def test_key_file_readable_by_others_is_refused(tmp_path: Path) -> None:
+    init_registry(Settings(data_dir=tmp_path))
     os.chmod(tmp_path / KEY_FILE_NAME, 0o644)  # noqa: PTH101 - the point is the mode
     with pytest.raises(TemplateKeyError, match="chmod 600"):
         open_registry(Settings(data_dir=tmp_path))
 
 
 def test_key_from_settings_must_be_32_bytes(tmp_path: Path) -> None:
+    init_registry(Settings(data_dir=tmp_path))
     bad = Settings(data_dir=tmp_path, template_key=base64.b64encode(b"short").decode())  # type: ignore[arg-type]
     with pytest.raises(TemplateKeyError, match="32"):
         open_registry(bad)

@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
-from consent_store.repository import Registry, open_registry
+from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.school_year import SchoolYear
 from screening.detectors.names import NameDetector, load_name_lexicon
 from screening.errors import RegistryUnavailableError
@@ -80,6 +80,7 @@ def settings(path: Path) -> Settings:
 @pytest.fixture(scope="module")
 def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("names-registry")
+    init_registry(settings(path))
     with open_registry(settings(path)) as reg:
         fill(reg)
     return path
@@ -174,6 +175,7 @@ def test_ambiguity_evidence_lists_the_candidates(detector: NameDetector, nlp_nl:
 
 @pytest.fixture
 def own_registry(tmp_path: Path) -> Iterator[tuple[Registry, NameDetector]]:
+    init_registry(settings(tmp_path))
     reg = open_registry(settings(tmp_path))
     fill(reg)
     det = NameDetector(LEXICON, lambda: open_registry(settings(tmp_path)))
@@ -262,17 +264,22 @@ def test_an_unreachable_registry_holds(nlp_nl: Language) -> None:
     assert "consent registry unavailable (E201)" in name.evidence.explanation
 
 
-def test_no_registry_created_yet_means_nobody_is_registered(
-    tmp_path: Path, nlp_nl: Language
+def test_first_run_at_the_default_location_means_nobody_is_registered(
+    tmp_path: Path, nlp_nl: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Before the embedded registry exists, names are judged unregistered and none is made."""
+    """At the built-in default location, before anything exists there (the README's quick
+    start), names are judged unregistered and nothing is made; once it exists, it is used."""
     from screening.detectors.names import build_name_detector
 
-    fresh = Settings(data_dir=tmp_path / "fresh", database_url=None)
+    monkeypatch.delenv("SCREENING_DATA_DIR", raising=False)
+    monkeypatch.delenv("SCREENING_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    fresh = Settings()
+    assert fresh.data_dir.is_relative_to(tmp_path)
     det = build_name_detector(fresh)
     found = det.detect(analyse(nlp_nl, "Sanne las haar gedicht voor.", INSTAGRAM))
     assert {(f.kind, f.span.text if f.span else None) for f in found} == {("pii.name", "Sanne")}
-    assert not (tmp_path / "fresh").exists()
+    assert not (tmp_path / "xdg").exists()
     # Once it exists, the same detector looks again and finds the pupil.
     reg = open_registry(fresh)
     reg.add_person(PersonInfo("P1", "Sanne de Vries", Role.PUPIL, date(2015, 1, 1)))
@@ -281,3 +288,23 @@ def test_no_registry_created_yet_means_nobody_is_registered(
     assert det.link is not None
     det.link.close()
     reg.close()
+
+
+@pytest.mark.parametrize("configured", ["data_dir", "database_url"])
+def test_a_configured_registry_that_is_not_there_holds_and_creates_nothing(
+    tmp_path: Path, nlp_nl: Language, configured: str
+) -> None:
+    """A typo in SCREENING_DATA_DIR or SCREENING_DATABASE_URL is not an empty registry: the
+    post holds with registry.unavailable (a pupil named in it is never published)."""
+    from screening.detectors.names import build_name_detector
+
+    typo = tmp_path / "no-such-dir" / "registry.sqlite3"
+    wrong = (
+        Settings(data_dir=typo.parent)
+        if configured == "data_dir"
+        else Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{typo}")
+    )
+    det = build_name_detector(wrong)
+    found = det.detect(analyse(nlp_nl, "Sanne las haar gedicht voor.", INSTAGRAM))
+    assert "registry.unavailable" in {f.kind for f in found}
+    assert not typo.parent.exists()

@@ -127,6 +127,7 @@ class Service:
 
 def start_service(data_dir: Path) -> Service:
     """Start the service on a free port and wait until it is ready."""
+    subprocess.run([*_CLI, "registry", "init"], env=_env(data_dir), capture_output=True, check=True)
     extension_key = _create_key(data_dir, "extension")
     officer_key = _create_key(data_dir, "officer")
     port = _free_port()
@@ -453,6 +454,7 @@ def test_narrow_window_the_badge_folds_and_never_covers_post(
     _screenshot(composer, "hold-narrow-window-unfolded", tmp_path)
 
 
+@pytest.mark.shared("data", "faces")
 def test_photo_with_a_face_is_downscaled_sent_and_held(
     composer: Page, service: Service, tmp_path: Path
 ) -> None:

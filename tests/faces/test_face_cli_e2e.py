@@ -1,7 +1,8 @@
 """End to end through the CLI: enrol, consent per channel, unknown faces, withdrawal, redaction.
 
 Consent states are built with the registry's own CLI; photos come from ../shared/data/faces
-(the test skips with a visible reason where that folder is absent).
+(the test skips with a visible reason where that folder is absent, and fails with
+SCREENING_REQUIRE_SHARED=1).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from consent_store.repository import init_registry
+from screening.settings import Settings
 from tests.conftest import shared_path
 
 PUBLISH, HOLD = 0, 1
@@ -28,6 +31,7 @@ def _school_year(today: date) -> str:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     data = tmp_path_factory.mktemp("registry")
+    init_registry(Settings(data_dir=data))  # `screening registry init`
     return {**os.environ, "SCREENING_DATA_DIR": str(data), "COLUMNS": "120"}
 
 
@@ -63,6 +67,7 @@ def face_kinds(decision: dict) -> list[str]:  # type: ignore[type-arg]
     return [f["kind"] for f in decision["findings"] if f["kind"].startswith("face.")]
 
 
+@pytest.mark.shared
 def test_enrol_consent_channel_unknown_withdraw_redact(env: dict[str, str], tmp_path: Path) -> None:
     faces = shared_path("data", "faces", "face_recognition")
     train = faces / "examples" / "knn_examples" / "train" / "obama"

@@ -19,6 +19,7 @@ from PIL import Image
 from api.app import create_app
 from api.auth import Role
 from api.services import Services, build_services
+from consent_store.repository import init_registry
 from screening.pipeline import Pipeline
 from screening.settings import Settings
 
@@ -26,12 +27,15 @@ _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]*)"')
 
 
 def web_settings(folder: Path) -> Settings:
-    """Settings on a registry of the test's own (never the developer's)."""
-    return Settings(
+    """Settings on a registry of the test's own (never the developer's), made as
+    `screening registry init` makes it (a registry is never created on the fly)."""
+    settings = Settings(
         data_dir=folder,
         database_url=f"sqlite:///{folder / 'registry.sqlite3'}",
         template_key=None,
     )
+    init_registry(settings)
+    return settings
 
 
 def csrf_of(html: str) -> str:

@@ -22,10 +22,12 @@ def build_name_detector(settings: Settings) -> NameDetector:
 
     def open_registry() -> Registry | None:
         # Imported here: the database layer costs half a second to import, and a post
-        # without names never needs it; nor does one checked before any registry exists.
-        from consent_store.location import registry_not_created
+        # without names never needs it; nor does one checked on the very first run, before
+        # any registry exists at the built-in default location (nobody is registered yet).
+        # Anywhere else a missing registry is an error, and the post holds.
+        from consent_store.location import first_run
 
-        if registry_not_created(settings):
+        if first_run(settings):
             return None
         from consent_store.repository import open_registry as open_
 
