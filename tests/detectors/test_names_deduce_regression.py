@@ -4,7 +4,8 @@ Each example of `deduce_names.json` (tag "persoon") becomes one test comparing o
 with deduce's exactly. Our spans include a title, as deduce's do ("Dr. Visser", "mevrouw
 Visser"). Cases we fail on purpose are listed in KNOWN_FAILURES and marked
 xfail(strict=True), so a change that makes one pass shows up. Recall and precision are
-written to the terminal at the end of the module. Without ../shared the tests are skipped.
+written to the terminal at the end of the module. Without ../shared the cases are one
+visible skip (a failure with SCREENING_REQUIRE_SHARED=1; see tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from screening.detectors.names import NameDetector, load_name_lexicon
+from screening.detectors.names import NameDetector
+from screening.detectors.names.lexicon import load_name_lexicon
 from screening.nlp import analyse
+from tests.conftest import SHARED, shared_params, shared_path
 
 pytestmark = pytest.mark.shared
 
-DEDUCE = Path(__file__).parents[2].parent / "shared" / "data" / "text" / "deduce"
 FILE = "deduce_names.json"
-ABSENT = f"deduce regression data {DEDUCE} is absent (../shared is not beside the repo)"
+DEDUCE_PARTS = ("data", "text", "deduce")
+DEDUCE = SHARED.joinpath(*DEDUCE_PARTS)
 DETECTOR = NameDetector(load_name_lexicon(), registry=None)
 
 Spans = set[tuple[int, int]]
@@ -56,8 +59,6 @@ KNOWN_FAILURES: dict[str, str] = {
 
 @cache
 def _examples() -> list[dict[str, Any]]:
-    if not DEDUCE.is_dir():
-        return []
     with (DEDUCE / FILE).open(encoding="utf-8") as f:
         examples: list[dict[str, Any]] = json.load(f)["examples"]
     return examples
@@ -73,23 +74,17 @@ def _ours(nlp: Language, text: str) -> Spans:
     return {(f.span.start, f.span.end) for f in DETECTOR.detect(analyse(nlp, text)) if f.span}
 
 
-def _params() -> list[Any]:
-    if not DEDUCE.is_dir():
-        return [pytest.param(None, id="deduce-data-absent")]
-    params = []
+def _cases(_folder: Path) -> Iterator[Any]:
     for example in _examples():
         case_id = f"names/{example['id']}"
         marks = []
         if case_id in KNOWN_FAILURES:
             marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case_id]))
-        params.append(pytest.param(example, id=case_id, marks=marks))
-    return params
+        yield pytest.param(example, id=case_id, marks=marks)
 
 
-@pytest.mark.parametrize("example", _params())
-def test_matches_deduce_annotations(nlp_nl: Language, example: dict[str, Any] | None) -> None:
-    if example is None:
-        pytest.skip(ABSENT)
+@pytest.mark.parametrize("example", shared_params((*DEDUCE_PARTS, FILE), _cases))
+def test_matches_deduce_annotations(nlp_nl: Language, example: dict[str, Any]) -> None:
     text = example["text"]
     ours, gold = _ours(nlp_nl, text), _gold(example)
     assert sorted(text[s:e] for s, e in ours) == sorted(text[s:e] for s, e in gold)
@@ -98,8 +93,7 @@ def test_matches_deduce_annotations(nlp_nl: Language, example: dict[str, Any] | 
 
 def test_known_failures_are_real_cases() -> None:
     """Every listed failure names an example that exists (no stale entries)."""
-    if not DEDUCE.is_dir():
-        pytest.skip(ABSENT)
+    shared_path(*DEDUCE_PARTS, FILE)
     ids = {f"names/{e['id']}" for e in _examples()}
     assert set(KNOWN_FAILURES) <= ids
 
@@ -124,7 +118,7 @@ def recall_precision(nlp: Language) -> str:
 def _report_recall_precision(request: pytest.FixtureRequest, nlp_nl: Language) -> Iterator[None]:
     """After the module: recall and precision of our name spans against deduce's."""
     yield
-    if not DEDUCE.is_dir():
+    if not (DEDUCE / FILE).is_file():
         return
     line = recall_precision(nlp_nl)
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")

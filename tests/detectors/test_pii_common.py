@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -159,13 +157,10 @@ def test_random_text_never_raises(nlp_nl: Language, text: str) -> None:
 
 
 def test_huge_text(nlp_nl: Language) -> None:
+    """A 100,000-character post gives every repeat's findings (its speed: bench_pii.py)."""
     text = (POST + " ") * (100_000 // (len(POST) + 1))
     doc = analyse(nlp_nl, text)
-    start = time.perf_counter()
     counts = {cls.name: len(cls().detect(doc)) for cls in PII_DETECTORS}
-    elapsed = time.perf_counter() - start
     repeats = text.count(POST)
     assert counts["bsn"] == repeats
     assert counts["iban"] == repeats
-    # Generous: a timing test must not fail on a slow machine, only on a runaway regex.
-    assert elapsed < 10, f"{elapsed:.1f} s for {len(text)} characters"

@@ -103,8 +103,9 @@ def test_finds_no_dates(text: str) -> None:
 
 def test_spans_point_into_the_text() -> None:
     text = "Sanne is geboren op 12 maart 2014 en Tim op 01-02-2015."
-    for m in find_dates(text):
-        assert text[m.start : m.end] == m.text
+    found = find_dates(text)
+    assert [m.text for m in found] == ["12 maart 2014", "01-02-2015"]
+    assert [text[m.start : m.end] for m in found] == [m.text for m in found]
 
 
 def test_pattern_names() -> None:

@@ -1,7 +1,8 @@
 """The regression cases of deduce (Dutch de-identification), run against our detectors.
 
 Each example of a file becomes one test that compares our spans with deduce's annotated spans
-for one tag, exactly. The data stays in ../shared; without it these tests are skipped.
+for one tag, exactly. The data stays in ../shared; without it the cases are one visible skip
+(a failure with SCREENING_REQUIRE_SHARED=1; see tests/conftest.py).
 
 One normalisation, for dates only: an apostrophe or backtick at the edge of a span ("'02-04-12",
 "`22-5-30") is not compared. deduce annotates such dates both with and without the mark, in
@@ -35,11 +36,12 @@ from screening.detectors.pii.dates import find_dates
 from screening.detectors.pii.email import EmailDetector
 from screening.detectors.pii.phone import PhoneDetector
 from screening.nlp import analyse
+from tests.conftest import SHARED, shared_params
 
 pytestmark = pytest.mark.shared
 
-DEDUCE = Path(__file__).parents[2].parent / "shared" / "data" / "text" / "deduce"
-ABSENT = f"deduce regression data {DEDUCE} is absent (../shared is not beside the repo)"
+DEDUCE_PARTS = ("data", "text", "deduce")
+DEDUCE = SHARED.joinpath(*DEDUCE_PARTS)
 
 Spans = set[tuple[int, int]]
 
@@ -118,8 +120,6 @@ SUITES: dict[str, Suite] = {
 
 @cache
 def _examples(file: str) -> list[dict[str, Any]]:
-    if not DEDUCE.is_dir():
-        return []
     with (DEDUCE / file).open(encoding="utf-8") as f:
         examples: list[dict[str, Any]] = json.load(f)["examples"]
     return examples
@@ -138,49 +138,37 @@ def _compare(suite: Suite, nlp: Language, example: dict[str, Any]) -> tuple[Span
     return ours, gold
 
 
-def _params() -> list[Any]:
-    if not DEDUCE.is_dir():
-        return [pytest.param(None, None, id="deduce-data-absent")]
-    params = []
+def _cases(_folder: Path) -> Iterator[Any]:
     for name, suite in SUITES.items():
         for example in _examples(suite.file):
             case_id = f"{name}/{example['id']}"
             marks = []
             if case_id in KNOWN_FAILURES:
                 marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case_id]))
-            params.append(pytest.param(name, example, id=case_id, marks=marks))
-    return params
+            yield pytest.param(name, example, id=case_id, marks=marks)
 
 
-@pytest.mark.parametrize(("suite_name", "example"), _params())
+@pytest.mark.parametrize(("suite_name", "example"), shared_params(DEDUCE_PARTS, _cases, arity=2))
 def test_matches_deduce_annotations(
-    nlp_nl: Language, suite_name: str | None, example: dict[str, Any] | None
+    nlp_nl: Language, suite_name: str, example: dict[str, Any]
 ) -> None:
-    if suite_name is None or example is None:
-        pytest.skip(ABSENT)
     ours, gold = _compare(SUITES[suite_name], nlp_nl, example)
     text = example["text"]
     assert sorted(text[s:e] for s, e in ours) == sorted(text[s:e] for s, e in gold)
     assert ours == gold
 
 
-def _other_identifiers() -> list[Any]:
-    if not DEDUCE.is_dir():
-        return [pytest.param(None, id="deduce-data-absent")]
-    return [
-        pytest.param(example, id=f"identifiers/{example['id']}")
-        for example in _examples("deduce_identifiers.json")
-        if _gold(example, "id") - _gold(example, "bsn")
-    ]
+def _other_identifiers(_folder: Path) -> Iterator[Any]:
+    for example in _examples("deduce_identifiers.json"):
+        if _gold(example, "id") - _gold(example, "bsn"):
+            yield pytest.param(example, id=f"identifiers/{example['id']}")
 
 
-@pytest.mark.parametrize("example", _other_identifiers())
+@pytest.mark.parametrize("example", shared_params(DEDUCE_PARTS, _other_identifiers))
 def test_bsn_ignores_other_identifiers_unless_elfproef_valid(
-    nlp_nl: Language, example: dict[str, Any] | None
+    nlp_nl: Language, example: dict[str, Any]
 ) -> None:
     """deduce's 'id' numbers that are no BSN: we report one only if it passes the elfproef."""
-    if example is None:
-        pytest.skip(ABSENT)
     text = example["text"]
     found = SUITES["identifiers"].ours(nlp_nl, text)
     for start, end in _gold(example, "id") - _gold(example, "bsn"):

@@ -29,7 +29,7 @@ from screening.faces.detect import detect_faces, load_detection_config
 from screening.faces.models import load_face_models
 from screening.settings import Settings
 from screening.types import Box
-from tests.conftest import shared_path
+from tests.conftest import shared_params, shared_path
 from tests.faces.test_detect import decode, iou
 
 pytestmark = pytest.mark.shared
@@ -83,8 +83,8 @@ def _xml_boxes(folder: Path) -> dict[str, list[Box]]:
 @pytest.fixture(scope="session")
 def results(request: pytest.FixtureRequest) -> Iterator[dict[str, Row]]:
     """Detection on every photo of the manifest, once per session; the table printed after."""
-    data = shared_path("data")
-    manifest = data / "faces" / "MANIFEST.tsv"
+    manifest = shared_path("data", "faces", "MANIFEST.tsv")
+    data = manifest.parents[1]
     xml = _xml_boxes(data / "faces" / "dlib" / "examples" / "faces")
     models, config = load_face_models(), load_detection_config()
     max_side = Settings().detection_max_side
@@ -122,15 +122,12 @@ def results(request: pytest.FixtureRequest) -> Iterator[dict[str, Row]]:
             )
 
 
-def _manifest_paths() -> list[str]:
-    manifest = Path(__file__).resolve().parents[3] / "shared/data/faces/MANIFEST.tsv"
-    if not manifest.is_file():
-        return ["(../shared absent)"]
+def _manifest_paths(manifest: Path) -> list[str]:
     with manifest.open(newline="") as fh:
         return [r["path"] for r in csv.DictReader(fh, delimiter="\t") if not r["duplicate_of"]]
 
 
-@pytest.mark.parametrize("path", _manifest_paths())
+@pytest.mark.parametrize("path", shared_params(("data", "faces", "MANIFEST.tsv"), _manifest_paths))
 def test_face_count_per_photo(results: dict[str, Row], path: str) -> None:
     row = results[path]
     extra = 1 if any(part in path for part in EXTRA_ALLOWED) else 0

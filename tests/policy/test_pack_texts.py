@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import shared_path
+
 REPO = Path(__file__).resolve().parents[2]
 PACKS = REPO / "screening" / "policy" / "packs"
-CODES = REPO.parent / "shared" / "codes"
 
 SOURCES = {
     "svok": "gedragscode-social-media-svok.txt",
@@ -114,10 +115,7 @@ def _articles(pack_id: str) -> list[dict[str, Any]]:
 
 
 def _source(pack_id: str) -> str:
-    path = CODES / SOURCES[pack_id]
-    if not path.is_file():
-        pytest.skip(f"source text of the code is absent: {path} (the ../shared data is not here)")
-    return path.read_text(encoding="utf-8")
+    return shared_path("codes", SOURCES[pack_id]).read_text(encoding="utf-8")
 
 
 # --- the pack on its own -----------------------------------------------------------------------
