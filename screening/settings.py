@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     audit_http_timeout: float = 20.0
     #: Largest sitemap or feed the audit reads, in bytes (photos use max_image_bytes).
     audit_max_feed_bytes: int = 20 * 1024 * 1024
+    #: What a fetched sitemap or feed refers to (child sitemaps, photos, redirects) is fetched
+    #: only from public internet addresses, except from these: host names (exact) and
+    #: networks in CIDR notation, e.g. '["intranet.school.nl", "10.20.0.0/16"]'. The source
+    #: given on the command line is always used as given.
+    audit_allowed_hosts: list[str] = Field(default_factory=list)
     #: Mail server for `screening audit --notify-email`.
     smtp_host: str = "localhost"
     smtp_port: int = 25

@@ -21,6 +21,14 @@ class FetchError(InputError):
         self.reason = reason
 
 
+class AddressRefusedError(FetchError):
+    """A URL a fetched document refers to is not http(s) or not on a public address (and not
+    on the allow-list); nothing was requested from it. `reason`: 'scheme_refused' or
+    'address_refused'."""
+
+    code = "E303"
+
+
 class AuditRunningError(ScreeningError):
     """Another audit holds the lock on the same state directory."""
 
@@ -32,6 +40,13 @@ class AuditStateError(ConfigError):
     """The audit's state directory, face cache or key cannot be used safely."""
 
     code = "E311"
+
+
+class AuditSettingError(ConfigError):
+    """An audit setting cannot be used (e.g. an allow-list entry that is neither a host name
+    nor a network)."""
+
+    code = "E312"
 
 
 class NotificationError(ScreeningError):

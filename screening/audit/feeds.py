@@ -4,24 +4,27 @@ XML is parsed with defusedxml (no entity expansion, no external entities). Pages
 crawled: a sitemap counts only with Google's image extension (`<image:image>`), a feed item
 with its enclosures, `media:content` and the `<img>` tags in its HTML. A sitemap's
 `<lastmod>` stands in for the publication date when it has no `news:publication_date`.
+
+What a document fetched over the network refers to is fetched only over http(s) from public
+addresses (`screening.audit.addresses`); its items are marked `from_network` so the workers
+treat their photos the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element, ParseError
 
-import httpx
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from screening.audit.errors import AuditSourceError, FetchError
-from screening.audit.http import fetch, is_url
-from screening.audit.items import AuditItem
+from screening.audit.errors import AddressRefusedError, AuditSourceError, FetchError
+from screening.audit.http import Fetcher, is_url
+from screening.audit.items import AuditItem, ItemProblem
 from screening.audit.sources import SourceDefaults, item_from_fields
 from screening.types import Channel
 
@@ -49,21 +52,28 @@ class ParsedFeed:
 
 
 def read_remote(
-    url: str, defaults: SourceDefaults, client: httpx.Client, max_bytes: int
+    url: str, defaults: SourceDefaults, fetcher: Fetcher, max_bytes: int
 ) -> list[AuditItem]:
-    """The items of the sitemap or feed at `url` (a sitemap index's children included)."""
-    parsed = parse_feed(_fetch_source(client, url, max_bytes), url)
-    entries = list(parsed.entries)
-    for child in parsed.children[:MAX_CHILD_SITEMAPS]:
-        sub = parse_feed(_fetch_source(client, child, max_bytes), child)
-        entries.extend(sub.entries)  # one level: an index inside an index is not followed
-    return _items(entries, defaults)
+    """The items of the sitemap or feed at `url` (a sitemap index's children included).
+
+    Everything the document refers to is a referenced URL (see `screening.audit.http`): a
+    child sitemap on a refused address is listed as an item with that problem.
+    """
+    parsed = parse_feed(_fetch_source(fetcher.fetch_named, url, max_bytes), url)
+    entries, refused = _read_children(
+        parsed.children, lambda child: fetcher.fetch(child, max_bytes), defaults
+    )
+    return [*_items([*parsed.entries, *entries], defaults, from_network=True), *refused]
 
 
 def read_local(
-    path: Path, defaults: SourceDefaults, client: Callable[[], httpx.Client], max_bytes: int
+    path: Path, defaults: SourceDefaults, fetcher: Fetcher, max_bytes: int
 ) -> list[AuditItem]:
-    """The items of a sitemap or feed saved as a file; relative photo paths are beside it."""
+    """The items of a sitemap or feed saved as a file; relative photo paths are beside it.
+
+    The file is the operator's own: what it lists is used as given. The entries of child
+    sitemaps it names over http(s) came over the network and are treated as such.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -73,13 +83,43 @@ def read_local(
         ) from None
     base = path.resolve().parent.as_uri() + "/"
     parsed = parse_feed(data, base)
-    entries = list(parsed.entries)
-    for child in parsed.children[:MAX_CHILD_SITEMAPS]:
-        if is_url(child):
-            entries.extend(parse_feed(_fetch_source(client(), child, max_bytes), child).entries)
-    for entry in entries:
+    for entry in parsed.entries:
         entry.media = [_local_path(m) for m in entry.media]
-    return _items(entries, defaults)
+    remote_children = [c for c in parsed.children if is_url(c)]
+    entries, refused = _read_children(
+        remote_children, lambda child: fetcher.fetch_named(child, max_bytes), defaults
+    )
+    return [
+        *_items(parsed.entries, defaults, from_network=False),
+        *_items(entries, defaults, from_network=True),
+        *refused,
+    ]
+
+
+def _read_children(
+    children: list[str], fetch: Callable[[str], bytes], defaults: SourceDefaults
+) -> tuple[list[FeedEntry], list[AuditItem]]:
+    """The entries of a sitemap index's children (one level deep: an index inside an index
+    is not followed), and an item for each child whose address was refused."""
+    entries: list[FeedEntry] = []
+    refused: list[AuditItem] = []
+    for child in children[:MAX_CHILD_SITEMAPS]:
+        try:
+            data = fetch(child)
+        except AddressRefusedError as err:
+            refused.append(_refused_item(child, err, defaults))
+            continue
+        except FetchError as err:
+            raise _source_error(err) from None
+        entries.extend(parse_feed(data, child).entries)
+    return entries, refused
+
+
+def _refused_item(url: str, err: AddressRefusedError, defaults: SourceDefaults) -> AuditItem:
+    """A child sitemap that was not fetched, as an item that goes to review saying why."""
+    problem = ItemProblem("audit.address_refused", err.message_nl, err.message_en)
+    channel = defaults.channel or Channel.WEBSITE
+    return AuditItem(url, (), "", channel, defaults.published_on, None, (problem,))
 
 
 def _local_path(ref: str) -> str:
@@ -90,26 +130,31 @@ def _local_path(ref: str) -> str:
     return ref
 
 
-def _fetch_source(client: httpx.Client, url: str, max_bytes: int) -> bytes:
+def _fetch_source(fetch: Callable[[str, int], bytes], url: str, max_bytes: int) -> bytes:
     try:
-        return fetch(client, url, max_bytes)
+        return fetch(url, max_bytes)
     except FetchError as err:
-        raise AuditSourceError(
-            f"the sitemap or feed cannot be read: {err.message_en}",
-            f"de sitemap of feed is niet te lezen: {err.message_nl}",
-        ) from None
+        raise _source_error(err) from None
 
 
-def _items(entries: list[FeedEntry], defaults: SourceDefaults) -> list[AuditItem]:
+def _source_error(err: FetchError) -> AuditSourceError:
+    return AuditSourceError(
+        f"the sitemap or feed cannot be read: {err.message_en}",
+        f"de sitemap of feed is niet te lezen: {err.message_nl}",
+    )
+
+
+def _items(
+    entries: list[FeedEntry], defaults: SourceDefaults, *, from_network: bool
+) -> list[AuditItem]:
     items = []
     for entry in entries:
         if not entry.media and not entry.caption.strip():
             continue
         item_id = entry.post_url or (entry.media[0] if entry.media else "")
         fields = {"caption": entry.caption, "published_on": entry.published, "url": entry.post_url}
-        items.append(
-            item_from_fields(item_id, tuple(entry.media), fields, defaults, Channel.WEBSITE)
-        )
+        item = item_from_fields(item_id, tuple(entry.media), fields, defaults, Channel.WEBSITE)
+        items.append(replace(item, from_network=from_network))
     return items
 
 

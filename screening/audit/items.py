@@ -23,7 +23,9 @@ class AuditItem:
 
     `media` holds absolute local paths or http(s) URLs. `problems` is set when the source
     did not say enough to judge the item (no date, unknown channel, a missing file): such an
-    item is not screened but goes to review with the reason.
+    item is not screened but goes to review with the reason. `from_network` is set when a
+    document fetched over the network listed the item: its photos are then fetched only over
+    http(s) from addresses the audit may use, never read from disk.
     """
 
     id: str
@@ -33,6 +35,7 @@ class AuditItem:
     published_on: date | None
     post_url: str | None = None
     problems: tuple[ItemProblem, ...] = ()
+    from_network: bool = False
 
     def fingerprint(self) -> tuple[object, ...]:
         """Everything that changes the item's verdict besides the registry and the photos."""
@@ -44,4 +47,5 @@ class AuditItem:
             self.published_on.isoformat() if self.published_on else None,
             self.post_url,
             tuple((p.kind, p.message_en) for p in self.problems),
+            self.from_network,
         )

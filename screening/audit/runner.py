@@ -21,11 +21,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from screening.audit.addresses import AddressGuard
 from screening.audit.errors import AuditStateError, NotificationError
 from screening.audit.face_cache import CACHE_FILE_NAME, create_private_file, prune, purge
-from screening.audit.http import make_client
+from screening.audit.http import Fetcher
 from screening.audit.items import AuditItem
 from screening.audit.journal import JOURNAL_FILE_NAME, Journal
 from screening.audit.lock import AuditLock
@@ -220,6 +219,7 @@ def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> 
 
     started = datetime.now(UTC)
     today = date.today()
+    guard = AddressGuard.from_settings(settings)  # an unusable allow-list stops the run first
     state_dir = _prepare_state_dir(state_dir_for(settings, options.state_dir))
     with AuditLock(state_dir):
         out_dir = _prepare_out_dir(options.out_dir.expanduser())
@@ -229,20 +229,10 @@ def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> 
         pack = load_packs(settings.policy_dirs, settings.default_policy).get(options.policy)
         policy = f"{pack.id}@{pack.version}"
         revision, templates_purged = _registry_revision(settings, today)
-        clients: list[httpx.Client] = []
-
-        def client() -> httpx.Client:
-            if not clients:
-                clients.append(make_client(settings.audit_http_timeout))
-            return clients[0]
-
-        try:
+        with Fetcher(settings.audit_http_timeout, guard) as fetcher:
             items = load_items(
-                options.source, options.defaults, client, settings.audit_max_feed_bytes
+                options.source, options.defaults, fetcher, settings.audit_max_feed_bytes
             )
-        finally:
-            for c in clients:
-                c.close()
         fingerprint = _fingerprint(options, items, policy, revision, today, settings)
         journal = Journal.open(state_dir, fingerprint, restart=options.restart)
         done = {k: v for k, v in journal.resumed.items() if k in {i.id for i in items}}

@@ -8,6 +8,10 @@
 * A sitemap, sitemap index, RSS or Atom feed, over http(s) or as a local .xml file
   (see `screening.audit.feeds`).
 
+The source itself, and what a folder, manifest or feed file on this computer lists, is the
+operator's choice and used as given. What a document fetched over the network refers to is
+not: see `screening.audit.addresses`.
+
 A source that cannot be read at all is an input error and nothing is audited. An item whose
 details are incomplete or wrong (no date, an unknown channel, a missing photo) is still
 listed, with the problem, and goes to review.
@@ -18,16 +22,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import httpx
-
 from screening.audit.dates import parse_published
 from screening.audit.errors import AuditSourceError
-from screening.audit.http import is_url
+from screening.audit.http import Fetcher, is_url
 from screening.audit.items import AuditItem, ItemProblem
 from screening.types import Channel
 
@@ -51,16 +53,13 @@ class SourceDefaults:
 
 
 def load_items(
-    source: str,
-    defaults: SourceDefaults,
-    client: Callable[[], httpx.Client],
-    max_feed_bytes: int,
+    source: str, defaults: SourceDefaults, fetcher: Fetcher, max_feed_bytes: int
 ) -> list[AuditItem]:
     """Every item of `source`, ids made unique, in the source's order."""
     from screening.audit import feeds
 
     if is_url(source):
-        items = feeds.read_remote(source, defaults, client(), max_feed_bytes)
+        items = feeds.read_remote(source, defaults, fetcher, max_feed_bytes)
     else:
         path = Path(source).expanduser()
         if path.is_dir():
@@ -75,7 +74,7 @@ def load_items(
         elif path.suffix.lower() in MANIFEST_SUFFIXES:
             items = read_manifest(path, defaults)
         elif path.suffix.lower() in FEED_SUFFIXES:
-            items = feeds.read_local(path, defaults, client, max_feed_bytes)
+            items = feeds.read_local(path, defaults, fetcher, max_feed_bytes)
         else:
             raise AuditSourceError(
                 f"{source!r} is not a folder, a manifest (.csv, .jsonl) or a sitemap/feed (.xml)",

@@ -66,6 +66,18 @@ AUDIT_KINDS: dict[str, KindText] = {
         "Controleer of de foto nog online staat en bekijk hem zelf.",
         "Check whether the photo is still online and look at it yourself.",
     ),
+    "audit.address_refused": KindText(
+        "Adres geweigerd",
+        "Address refused",
+        "De sitemap of feed verwijst naar een adres dat de controle niet ophaalt (een bestand op "
+        "deze computer of een intern netwerkadres); er is niets van gelezen. Controleer de "
+        "sitemap of feed en bekijk het bericht zelf. Hoort het adres erbij, zet het dan in "
+        "SCREENING_AUDIT_ALLOWED_HOSTS.",
+        "The sitemap or feed refers to an address the audit does not fetch from (a file on this "
+        "computer or an internal network address); nothing was read from it. Check the sitemap "
+        "or feed and look at the post yourself. If the address belongs there, add it to "
+        "SCREENING_AUDIT_ALLOWED_HOSTS.",
+    ),
     "audit.unscreenable": KindText(
         "Bericht niet te controleren",
         "Post could not be checked",

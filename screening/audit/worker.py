@@ -15,11 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import httpx
-
-from screening.audit.errors import FetchError
+from screening.audit.addresses import AddressGuard
+from screening.audit.errors import AddressRefusedError, FetchError
 from screening.audit.face_cache import CACHE_FILE_NAME, EncryptedFaceCache
-from screening.audit.http import fetch, is_url, make_client
+from screening.audit.http import Fetcher, is_url
 from screening.audit.items import AuditItem, ItemProblem
 from screening.audit.progress import use_json_logs
 from screening.audit.results import FindingRecord, ItemResult, MediaRecord, Verdict, most_serious
@@ -64,7 +63,7 @@ class _Worker:
     config: WorkerConfig
     pipeline: Pipeline
     cache: EncryptedFaceCache
-    client: httpx.Client | None = None
+    fetcher: Fetcher | None = None
 
 
 _worker: _Worker | None = None
@@ -102,8 +101,8 @@ def close_worker() -> None:
     global _worker
     if _worker is not None:
         _worker.cache.close()
-        if _worker.client is not None:
-            _worker.client.close()
+        if _worker.fetcher is not None:
+            _worker.fetcher.close()
     _worker = None
 
 
@@ -153,6 +152,13 @@ def _problem_finding(problem: ItemProblem, index: int | None = None) -> Finding:
     )
 
 
+def _unavailable_finding(err: FetchError, index: int) -> Finding:
+    """A photo that could not be had: refused (its address) or unavailable (anything else)."""
+    refused = isinstance(err, AddressRefusedError)
+    kind = "audit.address_refused" if refused else "audit.media_unavailable"
+    return _problem_finding(ItemProblem(kind, err.message_nl, err.message_en), index)
+
+
 def _decide(worker: _Worker, item: AuditItem, findings: list[Finding]) -> Decision:
     """Findings the audit made itself, judged by the same policy pack (for the articles)."""
     return decide(
@@ -194,12 +200,20 @@ def _result(
     )
 
 
-def _load(worker: _Worker, ref: str) -> bytes:
+def _fetcher(worker: _Worker) -> Fetcher:
+    if worker.fetcher is None:
+        settings = worker.config.settings
+        worker.fetcher = Fetcher(settings.audit_http_timeout, AddressGuard.from_settings(settings))
+    return worker.fetcher
+
+
+def _load(worker: _Worker, item: AuditItem, ref: str) -> bytes:
+    """The bytes of one photo; a photo a fetched document listed is never read from disk."""
     limit = worker.config.settings.max_image_bytes
+    if item.from_network:
+        return _fetcher(worker).fetch(ref, limit)
     if is_url(ref):
-        if worker.client is None:
-            worker.client = make_client(worker.config.settings.audit_http_timeout)
-        return fetch(worker.client, ref, limit)
+        return _fetcher(worker).fetch_named(ref, limit)
     try:
         with Path(ref).open("rb") as fh:
             # One byte over the limit is enough for intake to refuse the photo as too large.
@@ -220,13 +234,9 @@ def _judge_item(worker: _Worker, item: AuditItem) -> ItemResult:
     failed: list[Finding] = []
     for index, ref in enumerate(item.media):
         try:
-            loaded.append((index, _load(worker, ref)))
+            loaded.append((index, _load(worker, item, ref)))
         except FetchError as err:
-            failed.append(
-                _problem_finding(
-                    ItemProblem("audit.media_unavailable", err.message_nl, err.message_en), index
-                )
-            )
+            failed.append(_unavailable_finding(err, index))
     image_map = tuple(index for index, _ in loaded)
     post = Post(
         text=item.caption,

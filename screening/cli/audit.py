@@ -91,7 +91,12 @@ def audit(
     ] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="Taal: nl of en.")] = None,
 ) -> None:
-    """Controleer wat al gepubliceerd is tegen het toestemmingsregister (nightly audit)."""
+    """Controleer wat al gepubliceerd is tegen het toestemmingsregister (nightly audit).
+
+    Links in opgehaalde documenten: alleen publieke http(s)-adressen,
+    tenzij SCREENING_AUDIT_ALLOWED_HOSTS ze toestaat.
+    (Links found in fetched documents: public http(s) only, unless allow-listed.)
+    """
     settings = Settings()
     language: Lang = "en" if (lang or settings.lang) == "en" else "nl"
     console = Console(stderr=True)

@@ -19,15 +19,31 @@ class Route:
     content_type: str = "application/octet-stream"
     #: Seconds to wait before answering (to test timeouts).
     delay: float = 0.0
+    #: Extra response headers (e.g. Location for a redirect).
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def redirect(location: str, status: int = 302) -> Route:
+    """A route that redirects to `location`."""
+    return Route(status=status, headers={"Location": location})
 
 
 @dataclass
 class Site:
-    """The served routes and what was POSTed, by path."""
+    """The served routes, what was POSTed (by path), and every GET as (path, Host header)."""
 
     base: str
     routes: dict[str, Route]
     posted: dict[str, list[bytes]] = field(default_factory=dict)
+    requested: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    def paths(self) -> list[str]:
+        """The paths that were requested with GET, in order."""
+        return [path for path, _ in self.requested]
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -40,6 +56,7 @@ def serve(routes: dict[str, Route]) -> Iterator[Site]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            site.requested.append((self.path, self.headers.get("Host", "")))
             route = site.routes.get(self.path)
             if route is None:
                 self.send_error(404)
@@ -49,6 +66,8 @@ def serve(routes: dict[str, Route]) -> Iterator[Site]:
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
+            for name, value in route.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(route.body)
 

@@ -23,7 +23,7 @@ from PIL import Image
 import consent_store.repository as repository_module
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
-from consent_store.repository import Registry, open_registry
+from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.school_year import SchoolYear
 from screening.faces.detect import load_detection_config
 from screening.faces.enroll import enroll
@@ -123,6 +123,7 @@ def write_item(folder: Path, rel: str, data: bytes, caption: str, channel: str, 
 def build_published_state(root: Path, models: FaceModels) -> PublishedState:
     """The registry (P1 enrolled, consent as on the publication day) and the folder."""
     settings = Settings(data_dir=root / "data")
+    init_registry(settings)  # a registry is never made on the fly
     published = publication_day()
     year = SchoolYear.of(published)
     with open_registry(settings) as registry:

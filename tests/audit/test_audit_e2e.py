@@ -9,18 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+
+import pytest
 
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy
 from consent_store.repository import open_registry
 from consent_store.school_year import SchoolYear
+from screening.audit.errors import AuditSettingError
 from screening.audit.progress import JsonLinesProgress
 from screening.audit.results import Verdict
 from screening.audit.runner import AuditOptions, AuditOutcome, run_audit
 from screening.audit.sources import SourceDefaults
-from tests.audit.http_server import Route, serve
+from tests.audit.http_server import Route, redirect, serve
 from tests.audit.library import (
     PUPIL,
     PublishedState,
@@ -51,8 +55,10 @@ def audit(
     source: str | Path | None = None,
     workers: int = 1,
     defaults: SourceDefaults | None = None,
+    allowed_hosts: Sequence[str] = (),
 ) -> AuditOutcome:
-    """Run the audit in this process (one worker unless asked), logging JSON lines to `log`."""
+    """Run the audit in this process (one worker unless asked), logging JSON lines to `log`;
+    `allowed_hosts` is the audit's allow-list for what a fetched document refers to."""
     return run_audit(
         AuditOptions(
             source=str(source or state.folder),
@@ -61,7 +67,7 @@ def audit(
             workers=workers,
             defaults=defaults or SourceDefaults(),
         ),
-        state.settings,
+        state.settings.model_copy(update={"audit_allowed_hosts": list(allowed_hosts)}),
         JsonLinesProgress(log or io.StringIO()),
     )
 
@@ -163,31 +169,125 @@ def test_a_pool_of_workers_gives_the_same_verdicts(
     assert verdicts(outcome) == AFTER
 
 
-def test_a_feed_over_http(published: PublishedState, tmp_path: Path) -> None:
-    day = published.published.strftime("%a, %d %b %Y 10:00:00 +0100")
-    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title>
-      <item><title>Sportdag</title><link>/sportdag</link><pubDate>{day}</pubDate>
-        <enclosure url="/img/anna.jpg" type="image/jpeg"/></item>
-      <item><title>Bel 06-12345678</title><link>/bellen</link><pubDate>{day}</pubDate>
-        <enclosure url="/img/koffie.jpg" type="image/jpeg"/></item>
-      <item><title>Weg</title><link>/weg</link><pubDate>{day}</pubDate>
-        <enclosure url="/img/weg.jpg" type="image/jpeg"/></item>
-    </channel></rss>""".encode()
-    routes = {
-        "/feed": Route(rss, content_type="application/rss+xml"),
+def rss(day: date, items: Sequence[tuple[str, str, str]]) -> bytes:
+    """An RSS feed with one item per (title, link, photo URL), all published on `day`."""
+    pub = day.strftime("%a, %d %b %Y 10:00:00 +0100")
+    entries = "".join(
+        f"<item><title>{title}</title><link>{link}</link><pubDate>{pub}</pubDate>"
+        f'<enclosure url="{photo}" type="image/jpeg"/></item>'
+        for title, link, photo in items
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title>{entries}'
+        "</channel></rss>"
+    ).encode()
+
+
+FEED_ITEMS = [
+    ("Sportdag", "/sportdag", "/img/anna.jpg"),
+    ("Bel 06-12345678", "/bellen", "/img/koffie.jpg"),
+    ("Weg", "/weg", "/img/weg.jpg"),
+    ("Omweg", "/omweg", "/img/omweg.jpg"),
+]
+
+
+def feed_routes(day: date) -> dict[str, Route]:
+    """The feed and its photos; /img/omweg.jpg is routed by the test (it needs the port)."""
+    return {
+        "/feed": Route(rss(day, FEED_ITEMS), content_type="application/rss+xml"),
         "/img/anna.jpg": Route(picture_bytes("astronaut"), content_type="image/jpeg"),
         "/img/koffie.jpg": Route(picture_bytes("coffee"), content_type="image/jpeg"),
     }
-    with serve(routes) as site:
-        outcome = audit(published, tmp_path / "out", source=site.url("/feed"))
+
+
+def kinds(outcome: AuditOutcome, suffix: str) -> list[str]:
+    """The blocking finding kinds of the item whose id ends with `suffix`."""
+    result = next(r for r in outcome.results if r.item_id.endswith(suffix))
+    return [f.kind for f in result.blocking]
+
+
+def test_a_feed_over_http(published: PublishedState, tmp_path: Path) -> None:
+    with serve(feed_routes(published.published)) as site:
+        # A photo on the allowed server that redirects to another address on this computer.
+        site.routes["/img/omweg.jpg"] = redirect(f"http://127.0.0.2:{site.port}/img/anna.jpg")
+        outcome = audit(
+            published, tmp_path / "out", source=site.url("/feed"), allowed_hosts=["127.0.0.1"]
+        )
         base = site.base
     assert verdicts(outcome) == {
         f"{base}/sportdag": Verdict.OK,  # P1 may appear on the website
         f"{base}/bellen": Verdict.VIOLATION,
         f"{base}/weg": Verdict.REVIEW,
+        f"{base}/omweg": Verdict.REVIEW,
     }
     [gone] = next(r for r in outcome.results if r.item_id.endswith("/weg")).blocking
     assert gone.kind == "audit.media_unavailable" and "HTTP 404" in gone.explanation
+    [detour] = next(r for r in outcome.results if r.item_id.endswith("/omweg")).blocking
+    assert detour.kind == "audit.address_refused"
+    assert detour.explanation_nl is not None
+    assert "127.0.0.2" in detour.explanation_nl and "loopback" in detour.explanation_nl
+
+
+def test_a_fetched_feed_may_not_point_the_audit_at_this_computer(
+    published: PublishedState, tmp_path: Path
+) -> None:
+    # The feed itself is the operator's choice (on 127.0.0.1); the photos it lists there are
+    # not, without the allow-list.
+    out = tmp_path / "out"
+    with serve(feed_routes(published.published)) as site:
+        site.routes["/img/omweg.jpg"] = redirect("/img/anna.jpg")
+        outcome = audit(published, out, source=site.url("/feed"))
+    assert site.paths() == ["/feed"]  # not one photo was requested
+    for suffix in ("/sportdag", "/weg", "/omweg"):
+        assert kinds(outcome, suffix) == ["audit.address_refused"]
+    assert "audit.address_refused" in kinds(outcome, "/bellen")  # and its text still screened
+    assert "pii.phone" in kinds(outcome, "/bellen")
+    refused = next(r for r in outcome.results if r.item_id.endswith("/sportdag"))
+    assert refused.verdict is Verdict.REVIEW and refused.media[0].sha256 is None
+    why = refused.blocking[0]
+    assert why.explanation_nl is not None and why.explanation_nl.startswith("adres geweigerd")
+    assert "loopback" in why.explanation_nl and "loopback" in why.explanation
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Adres geweigerd" in html and "data:image" not in html
+
+
+def test_a_fetched_sitemap_may_not_name_files_on_this_computer(
+    published: PublishedState, tmp_path: Path
+) -> None:
+    secret = tmp_path / "elders" / "leerling.jpg"  # a face nobody consented to publish
+    secret.parent.mkdir()
+    secret.write_bytes(picture_bytes("stranger"))
+    sitemap = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">'
+        f"<url><loc>https://school.nl/nieuws</loc><lastmod>{published.published}</lastmod>"
+        f"<image:image><image:loc>{secret.as_uri()}</image:loc></image:image></url></urlset>"
+    ).encode()
+    index = tmp_path / "index.xml"  # the operator's own sitemap index, naming the fetched one
+    with serve({"/sitemap.xml": Route(sitemap, content_type="application/xml")}) as site:
+        index.write_text(
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{site.url('/sitemap.xml')}</loc></sitemap></sitemapindex>",
+            encoding="utf-8",
+        )
+        direct = audit(published, tmp_path / "out-1", source=site.url("/sitemap.xml"))
+        via_index = audit(published, tmp_path / "out-2", source=index)
+    for outcome, out in ((via_index, tmp_path / "out-2"), (direct, tmp_path / "out-1")):
+        [item] = outcome.results
+        assert item.verdict is Verdict.REVIEW and item.media[0].sha256 is None
+        [refused] = item.blocking
+        assert refused.kind == "audit.address_refused"
+        assert "geen http(s)-adres" in (refused.explanation_nl or "")
+        assert "not an http(s) URL" in refused.explanation
+        assert "data:image" not in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_an_unusable_allow_list_stops_the_audit_before_anything_is_read(
+    published: PublishedState, tmp_path: Path
+) -> None:
+    with pytest.raises(AuditSettingError, match="neither a host name"):
+        audit(published, tmp_path / "out", allowed_hosts=["https://intranet.school.nl"])
+    assert not (tmp_path / "out").exists()
 
 
 def test_items_the_source_does_not_describe_go_to_review(

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import screening.detectors.faces as faces_module
+from consent_store.repository import init_registry
 from screening.audit.errors import AuditStateError
 from screening.audit.face_cache import (
     EncryptedFaceCache,
@@ -39,7 +40,9 @@ def decoded(data: bytes) -> DecodedImage:
 def detector(tmp_path: Path) -> FaceConsentDetector:
     cache = EncryptedFaceCache(tmp_path / "state" / "cache.sqlite3", KEY)
     (tmp_path / "state").mkdir()
-    built = build_face_detector(Settings(data_dir=tmp_path / "data"), cache)
+    settings = Settings(data_dir=tmp_path / "data")
+    init_registry(settings)  # a registry is never made on the fly
+    built = build_face_detector(settings, cache)
     assert isinstance(built, FaceConsentDetector)
     return built
 

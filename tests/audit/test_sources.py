@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from screening.audit.addresses import AddressGuard
 from screening.audit.errors import AuditSourceError
+from screening.audit.http import Fetcher
 from screening.audit.items import AuditItem
 from screening.audit.sources import SourceDefaults, load_items, read_folder, read_manifest
 from screening.types import Channel
@@ -17,8 +19,16 @@ NO_DEFAULTS = SourceDefaults()
 DAY = date(2025, 10, 15)
 
 
-def _no_client() -> object:
-    raise AssertionError("a local source must not use the network")
+class NoNetwork(Fetcher):
+    """A fetcher for sources that must not use the network."""
+
+    def __init__(self) -> None:
+        super().__init__(1.0, AddressGuard())
+
+    def fetch(self, url: str, max_bytes: int) -> bytes:
+        raise AssertionError("a local source must not use the network")
+
+    fetch_named = fetch
 
 
 def photo(folder: Path, rel: str, sidecar: dict[str, object] | str | None = None) -> Path:
@@ -168,6 +178,7 @@ def test_csv_manifest_with_semicolons_urls_and_missing_files(tmp_path: Path) -> 
     )
     assert second.id == "https://cdn.school.nl/b.jpg" and second.channel is Channel.INSTAGRAM
     assert second.media == ("https://cdn.school.nl/b.jpg",) and not second.problems
+    assert not second.from_network  # the operator's own manifest names it: fetched as given
     assert kinds(third) == ["audit.media_missing"]
 
 
@@ -193,7 +204,7 @@ def test_repeated_ids_are_made_unique(tmp_path: Path) -> None:
     manifest.write_text(
         "id,caption,published_on\nx,a,2025-10-15\nx,b,2025-10-15\n", encoding="utf-8"
     )
-    items = load_items(str(manifest), NO_DEFAULTS, _no_client, 1 << 20)  # type: ignore[arg-type]
+    items = load_items(str(manifest), NO_DEFAULTS, NoNetwork(), 1 << 20)
     assert [i.id for i in items] == ["x", "x#2"]
 
 
@@ -213,5 +224,5 @@ def test_unusable_sources_are_input_errors(
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(AuditSourceError, match=message) as caught:
-        load_items(str(path), NO_DEFAULTS, _no_client, 1 << 20)  # type: ignore[arg-type]
+        load_items(str(path), NO_DEFAULTS, NoNetwork(), 1 << 20)
     assert caught.value.category == "input" and caught.value.message_nl != caught.value.message_en
