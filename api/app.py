@@ -2,8 +2,8 @@
 
 Nothing is built at import. `create_app()` returns at once; its lifespan builds the
 `Services` (pipeline with face models, registry) in a background thread, so `/healthz`
-answers immediately and `/readyz` turns ready once the models are loaded. Tests pass
-prebuilt `services` and never wait.
+answers immediately and `/readyz` turns ready once the models are loaded (and stays so while
+the registry database answers). Tests pass prebuilt `services` and never wait.
 """
 
 from __future__ import annotations

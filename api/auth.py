@@ -23,7 +23,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from consent_store.access_schema import ApiKeyRow
-from consent_store.database import WRITE_OPTION, create_registry_engine, database_url, migrate
+from consent_store.database import WRITE_OPTION, create_registry_engine, database_url
 from consent_store.database import unavailable_on_error as _unavailable
 from screening.errors import InputError, NotFoundError
 from screening.settings import Settings
@@ -50,6 +50,11 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
 }
 
 
+#: Roles of an administrator's key, which may act on what other keys did (override a
+#: decision another key's request made). The first key `screening serve` makes has one.
+ADMIN_ROLES: frozenset[Role] = frozenset({Role.REGISTRY_ADMIN})
+
+
 @dataclass(frozen=True)
 class ApiKey:
     """A verified caller: the key's public id, its name and its roles (never the secret)."""
@@ -57,6 +62,11 @@ class ApiKey:
     id: str
     name: str
     roles: frozenset[Role]
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this is an administrator's key (see ADMIN_ROLES)."""
+        return bool(self.roles & ADMIN_ROLES)
 
 
 @dataclass(frozen=True)
@@ -120,12 +130,14 @@ class KeyStore:
 
     @classmethod
     def open(cls, settings: Settings) -> KeyStore:
-        """The key store of the configured registry database (created and migrated)."""
+        """The key store of the configured registry database (which must exist; migrated)."""
+        from consent_store.repository import open_registry
+
+        # The same rules as every other way in: a registry that is not there is an error
+        # (created only by `screening registry init` or on the very first run).
+        open_registry(settings).close()
         url = database_url(settings)
-        engine = create_registry_engine(url)
-        with _unavailable(url):
-            migrate(engine)
-        return cls(engine)
+        return cls(create_registry_engine(url))
 
     def close(self) -> None:
         """Release the database connections."""

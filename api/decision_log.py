@@ -1,7 +1,8 @@
 """The decision log: per screened draft only its ids, kinds and severities, never its content.
 
 It exists so an override can be checked against what was actually decided: an officer may
-only override findings that held that very post.
+only override findings that held that very post, and only with the key that asked for the
+decision (or an administrator's key).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
+from api.auth import ApiKey
 from consent_store.access_schema import DecisionLogRow
 from consent_store.database import WRITE_OPTION, create_registry_engine, unavailable_on_error
 from screening.types import Decision
@@ -44,6 +46,10 @@ class LoggedDecision:
     def hold_ids(self) -> frozenset[str]:
         """Ids of the findings that blocked publication."""
         return frozenset(f.id for f in self.findings if f.severity == "hold")
+
+    def may_be_overridden_by(self, key: ApiKey) -> bool:
+        """Whether `key` may override this decision: the key it was made for, or an admin's."""
+        return key.id == self.key_id or key.is_admin
 
 
 def fast_commit_engine(url: str) -> Engine:

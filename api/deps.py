@@ -19,7 +19,10 @@ from api.services import Services
 from screening.errors import (
     NotAuthenticatedError,
     PermissionDeniedError,
+    RegistryError,
     RequestValidationFailedError,
+    ScreeningError,
+    ServiceNotStartedError,
     ServiceStartingError,
 )
 
@@ -37,6 +40,14 @@ async def get_services(request: Request) -> Services:
     """The services built at start-up; 503 while they are still being built."""
     services: Services | None = getattr(request.app.state, "services", None)
     if services is None:
+        failed: ScreeningError | None = getattr(request.app.state, "startup_error", None)
+        if isinstance(failed, RegistryError):
+            raise failed  # answered as "registry unreachable" (api.errors.public_error)
+        if failed is not None:
+            raise ServiceNotStartedError(
+                "the service could not start; the administrator finds why in its log",
+                "de dienst kon niet starten; de beheerder vindt in het logboek waarom",
+            )
         raise ServiceStartingError(
             "the service is still starting (loading its models); try again in a few seconds",
             "de dienst start nog (de modellen worden geladen); probeer het over een paar "
@@ -61,7 +72,14 @@ async def authenticate(
     header_key: Annotated[str | None, Depends(_api_key_header)],
 ) -> ApiKey:
     """The caller's key, from a header or (for reading) the session cookie; 401 otherwise."""
-    raw = bearer.credentials if bearer is not None else header_key
+    return await _verified_key(request, services, _raw_key(bearer, header_key))
+
+
+def _raw_key(bearer: HTTPAuthorizationCredentials | None, header_key: str | None) -> str | None:
+    return bearer.credentials if bearer is not None else header_key
+
+
+async def _verified_key(request: Request, services: Services, raw: str | None) -> ApiKey:
     key: ApiKey | None = None
     if raw:
         # Recently verified keys are answered from memory; the database only on a miss.
@@ -90,23 +108,39 @@ async def authenticate(
 CurrentKey = Annotated[ApiKey, Depends(authenticate)]
 
 
+def _with_role(key: ApiKey, allowed: frozenset[Role]) -> ApiKey:
+    """`key` if it has one of the `allowed` roles; 403 otherwise."""
+    if key.roles & allowed:
+        return key
+    names_nl = ", ".join(ROLE_LABELS[r][0] for r in sorted(allowed))
+    names_en = ", ".join(ROLE_LABELS[r][1] for r in sorted(allowed))
+    raise PermissionDeniedError(
+        f"this key ({key.name}) may not do this; it needs one of the roles: {names_en}",
+        f"deze sleutel ({key.name}) mag dit niet; daarvoor is een van deze rollen nodig: "
+        f"{names_nl}",
+    )
+
+
 def require_roles(*roles: Role) -> Any:
     """A dependency giving the caller's key if it has one of `roles`; 403 otherwise."""
     allowed = frozenset(roles)
 
     async def check(key: CurrentKey) -> ApiKey:
-        if key.roles & allowed:
-            return key
-        names_nl = ", ".join(ROLE_LABELS[r][0] for r in sorted(allowed))
-        names_en = ", ".join(ROLE_LABELS[r][1] for r in sorted(allowed))
-        raise PermissionDeniedError(
-            f"this key ({key.name}) may not do this; it needs one of the roles: {names_en}",
-            f"deze sleutel ({key.name}) mag dit niet; daarvoor is een van deze rollen nodig: "
-            f"{names_nl}",
-        )
+        return _with_role(key, allowed)
 
     check.__name__ = "require_" + "_or_".join(sorted(r.value for r in allowed))
     return Depends(check)
+
+
+async def authorize(request: Request, roles: frozenset[Role]) -> ApiKey:
+    """The caller's key if it has one of `roles`, from the request's headers alone.
+
+    The same checks as `require_roles`, for code that runs before FastAPI solves
+    dependencies (see `api.key_first`): 503 while starting, 401, 403.
+    """
+    services = await get_services(request)
+    raw = _raw_key(await _bearer(request), await _api_key_header(request))
+    return _with_role(await _verified_key(request, services, raw), roles)
 
 
 async def single_query_values(request: Request) -> None:

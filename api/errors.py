@@ -3,7 +3,9 @@
 Every error body has the same shape, `{"error": {"code", "message", "nl", "en"}}` (plus
 `problems` for an import with bad rows and `fields` for validation errors), with `message`
 in the request's language. A bug is a 500 that says nothing about the request (its message
-could quote the post); bad input is always a 4xx.
+could quote the post); bad input is always a 4xx. A registry database that is down is a 503
+that says only that: where the database is and what its driver said go to the log, never to
+a caller (`public_error`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from screening.errors import (
     OverrideNotAllowedError,
     PermissionDeniedError,
     RegistryError,
+    RegistryUnavailableError,
     RequestTooLargeError,
     RequestValidationFailedError,
     ScreeningError,
@@ -75,6 +78,42 @@ _IMAGE_STATUS = {
 }
 
 
+#: What any caller is told while the registry database is down (Dutch, English).
+REGISTRY_UNREACHABLE = (
+    "het toestemmingsregister is nu niet bereikbaar; probeer het later opnieuw (de beheerder "
+    "vindt de oorzaak in het logboek van de dienst)",
+    "the consent registry is unreachable right now; try again later (the administrator finds "
+    "the cause in the service's log)",
+)
+
+
+def registry_unreachable() -> RegistryUnavailableError:
+    """The error a caller gets while the registry database is down."""
+    nl, en = REGISTRY_UNREACHABLE
+    return RegistryUnavailableError(en, nl)
+
+
+def public_error(err: ScreeningError) -> ScreeningError:
+    """The error as a caller may see it: a registry that is down says only that it is.
+
+    The original message names the database (host, port, file) and quotes its driver; the
+    code is kept, so support can still tell "unreachable" from "missing".
+    """
+    if isinstance(err, RegistryUnavailableError):
+        nl, en = REGISTRY_UNREACHABLE
+        return type(err)(en, nl)
+    return err
+
+
+def log_registry_failure(where: str, err: ScreeningError) -> None:
+    """Log what a caller is not told: the database's (password-less) address and driver text.
+
+    Registry errors name the database, never a post: they are raised around queries by
+    consent_store's `unavailable_on_error`, whose message is the URL and the driver's first line.
+    """
+    log.warning("registry unavailable (%s): [%s] %s", where, err.code, err.message_en)
+
+
 def status_for(err: ScreeningError) -> int:
     """The HTTP status of an error from the one hierarchy."""
     if isinstance(err, UnreadableImageError):
@@ -86,7 +125,8 @@ def status_for(err: ScreeningError) -> int:
 
 
 def error_body(err: ScreeningError, lang: str, **extra: Any) -> dict[str, Any]:
-    """The JSON body for an error."""
+    """The JSON body for an error, as a caller may see it (`public_error`)."""
+    err = public_error(err)
     body: dict[str, Any] = {
         "code": err.code,
         "message": err.message(lang),
@@ -152,10 +192,17 @@ def validation_error(errors: list[dict[str, Any]] | Any) -> tuple[ServiceInputEr
     return err, fields
 
 
+def route_template(request: Request) -> str:
+    """The path template of the request's route (never the raw path: it may hold a name)."""
+    return getattr(request.scope.get("route"), "path", None) or "(no route)"
+
+
 async def _screening_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ScreeningError)
     status = status_for(exc)
-    if status >= 500:
+    if isinstance(exc, RegistryUnavailableError):
+        log_registry_failure(route_template(request), exc)
+    elif status >= 500:
         log.warning("request failed: %s (%s)", exc.code, type(exc).__name__)
     return error_response(request, exc)
 

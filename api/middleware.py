@@ -1,7 +1,11 @@
 """Per-request plumbing: a body size limit, one log line per request, never a leaked bug.
 
 The limit is checked on Content-Length before any byte is read, and counted while a body
-without a length streams in; both answer 413 in the one error shape.
+without a length streams in; both answer 413 in the one error shape. On the API (/v1/) a body
+whose Content-Length is over the limit is refused when the route first asks for it, still
+before a byte is read: a route that checks the caller's key before it reads the body (see
+api.key_first) so answers a caller without a key 401 whatever the body. Elsewhere (the web
+pages) it is refused before the request reaches a route.
 
 The log line holds the route template (never the raw path or query: `?q=` may be a pupil's
 name), the status, the time taken, the key id, and the post id and finding kinds a
@@ -33,6 +37,11 @@ def note_screening(request: Request, post_id: str, kinds: list[str]) -> None:
     """Tell the request log which post a request screened and what kinds it found."""
     request.state.post_id = post_id
     request.state.kinds = sorted(set(kinds))
+
+
+def _refused_on_read(path: str) -> bool:
+    """Whether an oversized body is refused when read (the API), not before routing."""
+    return path.startswith("/v1/")
 
 
 def _too_large(limit: int) -> RequestTooLargeError:
@@ -69,10 +78,16 @@ class RequestMiddleware:
             await send(message)
 
         received = 0
-        limit = self.limit_for(scope.get("path", ""))
+        path = scope.get("path", "")
+        limit = self.limit_for(path)
+        length = Headers(scope=scope).get("content-length", "")
+        declared_too_large = length.isdigit() and int(length) > limit
 
         async def receive_counted() -> Message:
             nonlocal received
+            if declared_too_large:
+                # Refused before a byte of the body is read (see the module docstring).
+                raise HTTPException(413, detail=str(limit))
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -82,9 +97,8 @@ class RequestMiddleware:
                     raise HTTPException(413, detail=str(limit))
             return message
 
-        length = Headers(scope=scope).get("content-length", "")
         try:
-            if length.isdigit() and int(length) > limit:
+            if declared_too_large and not _refused_on_read(path):
                 # Refused before a byte of the body is read; a body without a length is
                 # counted while it streams in (receive_counted).
                 err: ScreeningError = _too_large(limit)

@@ -12,6 +12,7 @@ from api.auth import KeyStore, SessionStore
 from api.decision_log import DecisionLog, fast_commit_engine
 from api.outputs import OutputStore
 from api.override_store import OverrideStore
+from api.readiness import RegistryProbe
 from consent_store.database import create_registry_engine, database_url, unavailable_on_error
 from consent_store.repository import Registry, open_registry
 from screening.detectors.faces import FaceConsentDetector
@@ -40,6 +41,8 @@ class Services:
     #: services).
     engine: Engine | None = None
     log_engine: Engine | None = None
+    #: Whether the registry database answers, for /readyz (None: nothing to ask).
+    probe: RegistryProbe | None = None
 
     @property
     def face_detector(self) -> FaceConsentDetector | None:
@@ -93,4 +96,5 @@ def build_services(
         sessions=SessionStore(settings.session_minutes),
         engine=engine,
         log_engine=log_engine,
+        probe=RegistryProbe(engine),
     )

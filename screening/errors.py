@@ -266,3 +266,9 @@ class ServiceStartingError(ConfigError):
     """The service is still loading its models; try again in a few seconds."""
 
     code = "E609"
+
+
+class ServiceNotStartedError(ConfigError):
+    """The service could not start; why is in its log and on /readyz, not told to callers."""
+
+    code = "E610"

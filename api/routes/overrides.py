@@ -1,10 +1,16 @@
-"""Overrides: an officer publishes despite a hold, saying who, why and which findings."""
+"""Overrides: an officer publishes despite a hold, saying who, why and which findings.
+
+A finding is overridden once. Asking again (a retry after a lost answer, a second click)
+is not an error: it answers 200 with the override recorded the first time, unchanged,
+where a new record answers 201. The caller ends up where it wanted to be (the finding is
+overridden) and can tell from the status that nothing new was recorded.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.auth import ApiKey, Role
@@ -40,19 +46,31 @@ def _public(o: Override) -> OverridePublic:
     status_code=201,
     summary="Record that a held post is published anyway",
     responses={
+        200: {
+            "model": OverridePublic,
+            "description": "Every finding named was overridden before: the first override "
+            "that covered them, unchanged (nothing new is recorded)",
+        },
+        201: {"description": "Recorded (only the findings not overridden before)"},
         401: {"model": ErrorBody},
-        403: {"model": ErrorBody},
+        403: {
+            "model": ErrorBody,
+            "description": "The key lacks the role, or the post was screened with another "
+            "key (only that key or an administrator's key may override it)",
+        },
         404: {"model": ErrorBody, "description": "The post id was never screened here"},
         422: {"model": ErrorBody, "description": "A finding is not a blocking one of that post"},
     },
 )
 def create_override(
     request: Request,
+    response: Response,
     body: OverrideCreate,
     services: ServicesDep,
     key: Annotated[ApiKey, require_roles(Role.OFFICER, Role.EXTENSION)],
 ) -> OverridePublic:
-    """Only blocking findings of that very decision can be overridden; the record is kept."""
+    """Only blocking findings of that very decision, by the key that asked for it (or an
+    administrator's); each finding once. The record is kept."""
     logged = services.decisions.get(body.post_id)
     if logged is None:
         raise NotFoundError(
@@ -60,9 +78,11 @@ def create_override(
             f"geen controle met bericht-id {body.post_id!r}; controleer het bericht eerst",
         )
     request.state.post_id = logged.post_id
-    override = services.overrides.record(logged, body.finding_ids, body.reason, key, body.officer)
-    request.state.kinds = sorted(set(override.finding_kinds))
-    return _public(override)
+    recorded = services.overrides.record(logged, body.finding_ids, body.reason, key, body.officer)
+    if not recorded.created:
+        response.status_code = 200
+    request.state.kinds = sorted(set(recorded.override.finding_kinds))
+    return _public(recorded.override)
 
 
 @router.get(

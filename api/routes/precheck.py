@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import ApiKey, Role
 from api.deps import ServicesDep, require_roles, single_query_values
+from api.key_first import key_first_route
 from api.middleware import note_screening
 from api.schemas import (
     COMMON_ERRORS,
@@ -29,11 +30,15 @@ from screening.errors import (
 )
 from screening.types import ImageInput
 
+#: Who may pre-check. The key is checked before the body is read (see api.key_first).
+PRECHECK_ROLES = (Role.EXTENSION, Role.OFFICER)
+
 router = APIRouter(
     prefix="/v1",
     tags=["screening"],
     responses=COMMON_ERRORS,
     dependencies=[Depends(single_query_values)],
+    route_class=key_first_route(*PRECHECK_ROLES),
 )
 
 
@@ -92,7 +97,7 @@ def precheck(
     request: Request,
     body: PrecheckRequest,
     services: ServicesDep,
-    key: Annotated[ApiKey, require_roles(Role.EXTENSION, Role.OFFICER)],
+    key: Annotated[ApiKey, require_roles(*PRECHECK_ROLES)],
 ) -> Any:
     """The same decision JSON as the CLI's `--json`, with a service-made `post_id`."""
     images = [_decode(i, image) for i, image in enumerate(body.images)]

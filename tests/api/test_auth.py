@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from starlette.types import Message
 
+from api.app import create_app
 from api.auth import VERIFY_CACHE_SECONDS, ApiKey, KeyStore, Role, SessionStore, parse_roles
 from api.deps import SESSION_COOKIE
 from api.services import Services
@@ -163,3 +168,98 @@ def test_a_key_revoked_elsewhere_stops_once_the_cache_lapses(
     monkeypatch.setattr(time, "monotonic", lambda: later)
     assert services.keys.cached(raw) is None
     assert services.keys.verify(raw) is None
+
+
+MB = 1024 * 1024
+
+
+def _chunks(total: int) -> Iterator[bytes]:
+    for _ in range(total // MB):
+        yield b"a" * MB
+
+
+@pytest.mark.parametrize("who", ["none", "bad"])
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        pytest.param(lambda: b'{"text": ', "application/json", id="malformed JSON"),
+        pytest.param(lambda: b'{"tekst": "hoi"}', "application/json", id="invalid fields"),
+        pytest.param(lambda: b"text=hoi", "application/x-www-form-urlencoded", id="not JSON"),
+        pytest.param(
+            lambda: b'{"text": "' + b"a" * (13 * MB) + b'"}',
+            "application/json",
+            id="over the limit",
+        ),
+        pytest.param(lambda: _chunks(20 * MB), "application/json", id="over the limit, chunked"),
+    ],
+)
+def test_the_precheck_checks_the_key_before_the_body(
+    client: TestClient, keys: Keys, who: str, content: Callable[[], Any], content_type: str
+) -> None:
+    response = client.post(
+        "/v1/precheck",
+        content=content(),
+        headers={**keys.headers(who), "Content-Type": content_type},
+    )
+    assert response.status_code == 401, response.text
+    assert response.json()["error"]["code"] == "E601"
+
+
+def test_the_precheck_checks_the_role_before_the_body(client: TestClient, keys: Keys) -> None:
+    response = client.post(
+        "/v1/precheck",
+        content=b'{"text": ',
+        headers={**keys.headers("auditor"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 403, response.text
+    assert response.json()["error"]["code"] == "E602"
+
+
+def _precheck_reads(services: Services, headers: dict[str, str]) -> tuple[int, int]:
+    """POST /v1/precheck at the ASGI level with a 1 GiB body: (status, body reads)."""
+    reads = 0
+
+    async def receive() -> Message:
+        nonlocal reads
+        reads += 1
+        return {"type": "http.request", "body": b"{" * 1024, "more_body": True}
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/precheck",
+        "raw_path": b"/v1/precheck",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(1024 * MB).encode()),
+            *((k.lower().encode(), v.encode()) for k, v in headers.items()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    asyncio.run(create_app(services=services)(scope, receive, send))
+    return int(sent[0]["status"]), reads
+
+
+@pytest.mark.parametrize(("who", "status"), [("none", 401), ("bad", 401), ("auditor", 403)])
+def test_a_precheck_without_a_valid_key_reads_no_byte_of_its_body(
+    services: Services, keys: Keys, who: str, status: int
+) -> None:
+    assert _precheck_reads(services, keys.headers(who)) == (status, 0)
+
+
+def test_a_too_large_precheck_with_a_key_is_refused_before_a_byte_is_read(
+    services: Services, keys: Keys
+) -> None:
+    assert _precheck_reads(services, keys.headers("officer")) == (413, 0)

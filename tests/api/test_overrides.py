@@ -34,6 +34,29 @@ def _override(client: TestClient, keys: Keys, who: str = "officer", **body: Any)
     return client.post("/v1/overrides", json=body, headers=keys.headers(who))
 
 
+def _hold(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    """A fresh held post (two blocking findings), screened with `headers`."""
+    body: dict[str, Any] = client.post(
+        "/v1/precheck", json={"text": TWO_HOLDS}, headers=headers
+    ).json()
+    assert body["action"] == "hold"
+    return body
+
+
+def _hold_ids(post: dict[str, Any]) -> list[str]:
+    return [f["id"] for f in post["findings"] if f["severity"] == "hold"]
+
+
+def _bearer(raw: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture(scope="module")
+def admin(services: Services) -> str:
+    """A raw key of an administrator who also screens (like the first key `serve` makes)."""
+    return services.keys.create("beheerder", [Role.OFFICER, Role.REGISTRY_ADMIN])[1]
+
+
 def test_an_override_records_who_why_and_which_findings(
     client: TestClient, keys: Keys, held: dict[str, Any]
 ) -> None:
@@ -59,16 +82,14 @@ def test_an_override_records_who_why_and_which_findings(
     assert body in listed
 
 
-def test_the_extension_may_override_without_an_officer_name(
-    client: TestClient, keys: Keys, held: dict[str, Any]
-) -> None:
-    ids = [f["id"] for f in held["findings"] if f["severity"] == "hold"]
+def test_the_extension_may_override_without_an_officer_name(client: TestClient, keys: Keys) -> None:
+    own = _hold(client, keys.headers("extension"))
     response = _override(
         client,
         keys,
         "extension",
-        post_id=held["post_id"],
-        finding_ids=ids,
+        post_id=own["post_id"],
+        finding_ids=_hold_ids(own),
         reason="Gecontroleerd met de ouders",
     )
     assert response.status_code == 201, response.text
@@ -140,7 +161,7 @@ def test_notices_cannot_be_overridden(services: Services, keys: Keys) -> None:
     with pytest.raises(OverrideNotAllowedError, match="f2"):
         services.overrides.record(logged, ["f1", "f2"], "Een reden van genoeg tekens", key)
     recorded = services.overrides.record(logged, ["f1"], "Een reden van genoeg tekens", key)
-    assert recorded.finding_kinds == ("pii.phone",)
+    assert recorded.override.finding_kinds == ("pii.phone",)
 
 
 def test_overrides_are_append_only_in_the_database(
@@ -156,17 +177,18 @@ def test_overrides_are_append_only_in_the_database(
 def test_the_list_is_newest_first_and_pages(
     client: TestClient, keys: Keys, held: dict[str, Any]
 ) -> None:
-    hold_id = next(f["id"] for f in held["findings"] if f["severity"] == "hold")
-    made = [
-        _override(
-            client,
-            keys,
-            post_id=held["post_id"],
-            finding_ids=[hold_id],
-            reason=f"Reden nummer {i} voor publicatie",
-        ).json()["id"]
-        for i in range(3)
-    ]
+    made = []
+    for i in range(3):
+        post = _hold(client, keys.headers("officer"))
+        made.append(
+            _override(
+                client,
+                keys,
+                post_id=post["post_id"],
+                finding_ids=_hold_ids(post)[:1],
+                reason=f"Reden nummer {i} voor publicatie",
+            ).json()["id"]
+        )
     h = keys.headers("officer")
     first = client.get("/v1/overrides", params={"limit": 2}, headers=h).json()["overrides"]
     second = client.get("/v1/overrides", params={"limit": 2, "offset": 2}, headers=h).json()[
@@ -174,3 +196,96 @@ def test_the_list_is_newest_first_and_pages(
     ]
     assert [o["id"] for o in first] == made[::-1][:2]
     assert second[0]["id"] == made[0]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("same key", 201), ("admin", 201), ("other officer", 403), ("extension", 403)],
+)
+def test_only_the_key_that_screened_or_an_admin_may_override(
+    client: TestClient, keys: Keys, services: Services, admin: str, who: str, status: int
+) -> None:
+    post = _hold(client, keys.headers("officer"))
+    headers = {
+        "same key": keys.headers("officer"),
+        "admin": _bearer(admin),
+        "other officer": _bearer(services.keys.create("collega", [Role.OFFICER])[1]),
+        "extension": keys.headers("extension"),
+    }[who]
+    response = client.post(
+        "/v1/overrides",
+        json={
+            "post_id": post["post_id"],
+            "finding_ids": _hold_ids(post),
+            "reason": "Gecontroleerd met de ouders",
+        },
+        headers=headers,
+    )
+    assert response.status_code == status, response.text
+    if status == 403:
+        assert response.json()["error"]["code"] == "E602"
+        listed = client.get(
+            "/v1/overrides", params={"post_id": post["post_id"]}, headers=keys.headers("auditor")
+        )
+        assert listed.json()["overrides"] == []
+
+
+@pytest.mark.parametrize("again", ["officer", "admin"])
+def test_a_finding_is_overridden_once_and_a_repeat_returns_the_first_record(
+    client: TestClient, keys: Keys, admin: str, again: str
+) -> None:
+    post = _hold(client, keys.headers("officer"))
+    body = {
+        "post_id": post["post_id"],
+        "finding_ids": _hold_ids(post),
+        "reason": "Gecontroleerd met de ouders",
+    }
+    first = client.post("/v1/overrides", json=body, headers=keys.headers("officer"))
+    assert first.status_code == 201, first.text
+    repeat_headers = keys.headers("officer") if again == "officer" else _bearer(admin)
+    # In any order, with another reason: the findings were overridden already.
+    repeat = client.post(
+        "/v1/overrides",
+        json={**body, "finding_ids": body["finding_ids"][::-1], "reason": "Nog een keer, anders"},
+        headers=repeat_headers,
+    )
+    assert repeat.status_code == 200, repeat.text
+    assert repeat.json() == first.json()
+    listed = client.get(
+        "/v1/overrides", params={"post_id": post["post_id"]}, headers=keys.headers("auditor")
+    ).json()["overrides"]
+    assert listed == [first.json()]
+
+
+def test_overriding_one_finding_again_returns_the_override_that_covered_it(
+    client: TestClient, keys: Keys
+) -> None:
+    post = _hold(client, keys.headers("officer"))
+    phone, email = _hold_ids(post)
+    reason = "Het algemene adres van de school"
+    both = _override(
+        client, keys, post_id=post["post_id"], finding_ids=[phone, email], reason=reason
+    )
+    assert both.status_code == 201, both.text
+    one = _override(client, keys, post_id=post["post_id"], finding_ids=[email], reason=reason)
+    assert one.status_code == 200 and one.json() == both.json()
+
+
+def test_only_findings_not_yet_overridden_are_recorded_again(
+    client: TestClient, keys: Keys
+) -> None:
+    post = _hold(client, keys.headers("officer"))
+    phone, email = _hold_ids(post)
+    reason = "Het algemene nummer van de school"
+    first = _override(client, keys, post_id=post["post_id"], finding_ids=[phone], reason=reason)
+    assert first.status_code == 201, first.text
+    more = _override(
+        client, keys, post_id=post["post_id"], finding_ids=[phone, email], reason=reason
+    )
+    assert more.status_code == 201, more.text
+    assert more.json()["id"] != first.json()["id"]
+    assert more.json()["finding_ids"] == [email]
+    listed = client.get(
+        "/v1/overrides", params={"post_id": post["post_id"]}, headers=keys.headers("auditor")
+    ).json()["overrides"]
+    assert sorted(o["id"] for o in listed) == sorted([first.json()["id"], more.json()["id"]])
