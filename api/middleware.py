@@ -44,7 +44,8 @@ def _refused_on_read(path: str) -> bool:
     return path.startswith("/v1/")
 
 
-def _too_large(limit: int) -> RequestTooLargeError:
+def too_large(limit: int) -> RequestTooLargeError:
+    """The error for a body over `limit` bytes, in the one error shape."""
     mb = limit / (1024 * 1024)
     return RequestTooLargeError(
         f"the request is larger than {mb:.0f} MB; send smaller or fewer photos",
@@ -101,7 +102,7 @@ class RequestMiddleware:
             if declared_too_large and not _refused_on_read(path):
                 # Refused before a byte of the body is read; a body without a length is
                 # counted while it streams in (receive_counted).
-                err: ScreeningError = _too_large(limit)
+                err: ScreeningError = too_large(limit)
                 await error_response(Request(scope), err)(scope, receive, send_wrapper)
             else:
                 await self.app(scope, receive_counted, send_wrapper)

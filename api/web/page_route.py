@@ -15,11 +15,13 @@ from urllib.parse import quote
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.auth import ROLE_LABELS, Role
 from api.errors import status_for
+from api.middleware import too_large
 from api.web.i18n import Translator
 from api.web.rendering import render
 from api.web.session import request_page_lang
@@ -71,6 +73,11 @@ async def handle_page_error(request: Request, exc: Exception) -> Response:
         return _error_page(request, exc.status, t(exc.key, **values))
     if isinstance(exc, RequestValidationError):
         return _error_page(request, 422, t("error_bad_request"))
+    if isinstance(exc, HTTPException) and exc.status_code == 413 and str(exc.detail).isdigit():
+        # The request middleware stopped a body without a length that streamed past the
+        # limit while the form was being read.
+        err = too_large(int(str(exc.detail)))
+        return _error_page(request, 413, err.message(t.lang), err.code)
     if isinstance(exc, ScreeningError):
         status = status_for(exc)
         if status >= 500:

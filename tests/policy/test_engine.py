@@ -127,13 +127,13 @@ def test_the_schools_own_contact_details_are_a_notice(pipeline: Pipeline) -> Non
     assert got[("pii.phone", "06-12345678")] == (Severity.HOLD, None)
     assert got[("pii.phone", "+31 (0)30 123 4567")] == (Severity.NOTICE, "public_contact")
     assert got[("pii.email", "p.de.vries@deschool.nl")] == (Severity.NOTICE, "public_contact")
-    assert all(
-        note == "public_contact" for (kind, _), (_, note) in got.items() if kind == "pii.address"
-    )
+    addresses = [note for (kind, _), (_, note) in got.items() if kind == "pii.address"]
+    assert addresses and all(note == "public_contact" for note in addresses)
     assert d.action is Action.HOLD  # the teacher's own mobile number still blocks
     without = pipeline.screen(post)
     contacts = ("pii.phone", "pii.email", "pii.address")
-    assert all(r.severity is Severity.HOLD for r in without.findings if r.finding.kind in contacts)
+    held = [r.severity for r in without.findings if r.finding.kind in contacts]
+    assert len(held) >= 3 and all(severity is Severity.HOLD for severity in held)
 
 
 def test_normalise_value_compares_notations() -> None:

@@ -225,3 +225,28 @@ def test_only_officers_screen(app_client: TestClient, signed_in: Callable[[str],
 def test_screening_needs_a_session(app_client: TestClient) -> None:
     response = app_client.post("/", data={"text": "Hallo"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_a_body_without_length_that_streams_past_the_limit_is_a_413_page(
+    app_client: TestClient, signed_in: Callable[[str], str], web_services: Services
+) -> None:
+    """A chunked upload (no Content-Length) over the limit was a 500 page; now it says why."""
+    csrf = signed_in("officer")
+    limit = web_services.settings.max_request_bytes
+    boundary = "grens"
+
+    def chunks() -> Any:
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="a.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        block = b"\xff" * (1024 * 1024)
+        for _ in range(limit // len(block) + 2):
+            yield block
+
+    response = app_client.post(
+        "/", content=chunks(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    assert response.status_code == 413
+    assert "groter dan" in response.text and "E000" not in response.text
