@@ -23,6 +23,7 @@ from typing import TypeVar
 from consent_store.mapping import ImportMapping
 from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, GivenBy, PersonInfo, Role
+from consent_store.row_problem import RowProblemError
 from consent_store.school_year import SchoolYear
 from screening.errors import (
     CsvEncodingError,
@@ -91,15 +92,6 @@ class ParsedImport:
     sha256: str
     rows: tuple[ImportRow, ...]
     lines_read: int
-
-
-class RowProblemError(Exception):
-    """A reason a row is invalid (Dutch, English); collected, never raised out of this module."""
-
-    def __init__(self, nl: str, en: str) -> None:
-        super().__init__(en)
-        self.nl = nl
-        self.en = en
 
 
 def parse_day(value: str, column: str) -> date:

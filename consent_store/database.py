@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from consent_store.location import DEFAULT_DB_NAME, missing_registry_error
+from consent_store.location import DEFAULT_DB_NAME, missing_registry_error, sqlite_path
 from screening.errors import ConfigError, RegistryUnavailableError
 from screening.settings import Settings
 
@@ -65,14 +65,6 @@ def create_sqlite_file(path: Path) -> bool:
         ) from None
     os.close(fd)
     return True
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL, or None for another database (or an in-memory one)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database).expanduser()
 
 
 def safe_url(url: str) -> str:

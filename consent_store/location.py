@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from screening.errors import RegistryMissingError
 from screening.settings import Settings
 
@@ -40,8 +42,6 @@ def require_registry(settings: Settings) -> None:
     if settings.database_url:
         if not settings.database_url.lower().startswith("sqlite"):
             return
-        from consent_store.database import sqlite_path
-
         path = sqlite_path(settings.database_url)
     else:
         path = settings.data_dir / DEFAULT_DB_NAME
@@ -59,3 +59,13 @@ def missing_registry_error(where: str) -> RegistryMissingError:
         "SCREENING_DATA_DIR op een typefout, zet het register terug uit de back-up, of maak "
         "bewust een nieuw, leeg register met 'screening registry init'",
     )
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another database (or an in-memory one)."""
+    from sqlalchemy.engine import make_url  # only when a URL is configured: it costs an import
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()

@@ -4,7 +4,7 @@ A student-administration export (Magister, SOMtoday, ...) has one row per pupil 
 per consent question with answers like "ja"/"nee"/"J"/"N"/"1"/"0". The mapping names the
 columns for id, name, birth date and group, maps each question column to a purpose, gives the
 yes/no vocabulary and the defaults (school year, who gave it, evidence) the export lacks.
-See README.md, "Consent registry", for an example.
+See docs/registry.md, "Mapping file for a student-administration export", for an example.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from consent_store.purposes import Purpose
+from consent_store.row_problem import RowProblemError
 from screening.errors import CsvFormatError, MappingFileError
 
 DEFAULT_YES = ("ja", "j", "yes", "y", "1", "true", "waar", "x", "ja, ik geef toestemming")
@@ -66,8 +67,6 @@ class ImportMapping:
 
     def to_canonical(self, values: Mapping[str, str]) -> list[dict[str, str]]:
         """One row of the export as rows of our format: one per answered purpose column."""
-        from consent_store.csv_import import RowProblemError
-
         person = {name: self._field(values, name) for name in _PERSON_FIELDS}
         if "aliases" in self.columns:
             person["aliases"] = ";".join(

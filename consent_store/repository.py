@@ -43,10 +43,14 @@ from consent_store.database import (
     lock_for_writing,
     migrate,
     safe_url,
-    sqlite_path,
     unavailable_on_error,
 )
-from consent_store.location import KEY_FILE_NAME, first_run, missing_registry_error
+from consent_store.location import (
+    KEY_FILE_NAME,
+    first_run,
+    missing_registry_error,
+    sqlite_path,
+)
 from consent_store.mapping import load_mapping
 from consent_store.names import name_key
 from consent_store.purposes import Purpose

@@ -161,8 +161,3 @@ class FaceTemplateRow(Base):
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     source_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-# The service's tables (API keys, decision log, overrides) share this metadata, so the
-# migrations and the drift test see them; imported last because they build on Base.
-from consent_store import access_schema as _access_schema  # noqa: E402, F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from consent_store.schema import Base
+from consent_store.tables import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

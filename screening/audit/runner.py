@@ -27,13 +27,14 @@ from screening.audit.face_cache import CACHE_FILE_NAME, create_private_file, pru
 from screening.audit.http import Fetcher
 from screening.audit.items import AuditItem
 from screening.audit.journal import JOURNAL_FILE_NAME, Journal
+from screening.audit.loading import load_items
 from screening.audit.lock import AuditLock
 from screening.audit.notify import post_webhook, send_email
 from screening.audit.progress import Progress
 from screening.audit.report import RunInfo, action_needed, summary, write_reports
 from screening.audit.report_html import render_html
 from screening.audit.results import ItemResult
-from screening.audit.sources import SourceDefaults, load_items
+from screening.audit.sources import SourceDefaults
 from screening.audit.worker import WorkerConfig, audit_item, close_worker, init_worker
 from screening.errors import InputError
 from screening.messages import Lang

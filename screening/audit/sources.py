@@ -29,7 +29,7 @@ from pathlib import Path
 
 from screening.audit.dates import parse_published
 from screening.audit.errors import AuditSourceError
-from screening.audit.http import Fetcher, is_url
+from screening.audit.http import is_url
 from screening.audit.items import AuditItem, ItemProblem
 from screening.types import Channel
 
@@ -50,37 +50,6 @@ class SourceDefaults:
     #: None: `website` for sitemaps and feeds, `instagram` for folders and manifests.
     channel: Channel | None = None
     published_on: date | None = None
-
-
-def load_items(
-    source: str, defaults: SourceDefaults, fetcher: Fetcher, max_feed_bytes: int
-) -> list[AuditItem]:
-    """Every item of `source`, ids made unique, in the source's order."""
-    from screening.audit import feeds
-
-    if is_url(source):
-        items = feeds.read_remote(source, defaults, fetcher, max_feed_bytes)
-    else:
-        path = Path(source).expanduser()
-        if path.is_dir():
-            items = read_folder(path, defaults)
-        elif not path.is_file():
-            raise AuditSourceError(
-                f"{source!r} does not exist; give a folder, a manifest (.csv, .jsonl), a "
-                "sitemap or feed (.xml), or an http(s) URL",
-                f"{source!r} bestaat niet; geef een map, een manifest (.csv, .jsonl), een "
-                "sitemap of feed (.xml), of een http(s)-adres",
-            )
-        elif path.suffix.lower() in MANIFEST_SUFFIXES:
-            items = read_manifest(path, defaults)
-        elif path.suffix.lower() in FEED_SUFFIXES:
-            items = feeds.read_local(path, defaults, fetcher, max_feed_bytes)
-        else:
-            raise AuditSourceError(
-                f"{source!r} is not a folder, a manifest (.csv, .jsonl) or a sitemap/feed (.xml)",
-                f"{source!r} is geen map, manifest (.csv, .jsonl) of sitemap/feed (.xml)",
-            )
-    return unique_ids(items)
 
 
 def unique_ids(items: Iterable[AuditItem]) -> list[AuditItem]:

@@ -17,7 +17,8 @@ from screening.audit.addresses import AddressGuard, AllowList, Resolver, resolve
 from screening.audit.errors import AddressRefusedError, AuditSourceError, FetchError
 from screening.audit.feeds import parse_feed
 from screening.audit.http import MAX_REDIRECTS, Fetcher
-from screening.audit.sources import SourceDefaults, load_items
+from screening.audit.loading import load_items
+from screening.audit.sources import SourceDefaults
 from screening.types import Channel
 from tests.audit.http_server import Route, redirect, serve
 

@@ -12,7 +12,8 @@ from screening.audit.addresses import AddressGuard
 from screening.audit.errors import AuditSourceError
 from screening.audit.http import Fetcher
 from screening.audit.items import AuditItem
-from screening.audit.sources import SourceDefaults, load_items, read_folder, read_manifest
+from screening.audit.loading import load_items
+from screening.audit.sources import SourceDefaults, read_folder, read_manifest
 from screening.types import Channel
 
 NO_DEFAULTS = SourceDefaults()

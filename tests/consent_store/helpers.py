@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, select
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
 from consent_store.repository import Registry
-from consent_store.schema import Base
 from consent_store.school_year import SchoolYear
+from consent_store.tables import Base
 
 Y2025 = SchoolYear(2025)
 

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine
 
 from consent_store.database import HEAD_REVISION, head_revision, migrate
 from consent_store.repository import Registry, init_registry, open_registry
-from consent_store.schema import Base
+from consent_store.tables import Base
 from screening.settings import Settings
 from tests.consent_store.conftest import Backend
 
