@@ -88,7 +88,7 @@ def make_registry(data_dir: Path, people: int) -> float:
 
 def bench_name_lists(runs: int = 20) -> None:
     """Loading the name lists (deduce's and ours), as the pipeline does once at build."""
-    from screening.detectors.names.lexicon import load_name_lexicon
+    from screening.name_lists import load_name_lexicon
 
     times = []
     for _ in range(runs):

@@ -163,7 +163,7 @@ def evaluate_names(
     import time
 
     from screening.detectors.names import NameDetector
-    from screening.detectors.names.lexicon import load_name_lexicon
+    from screening.name_lists import load_name_lexicon
     from screening.nlp import TextDoc, load_nlp
     from screening.resources import models_dir
 

@@ -27,7 +27,7 @@ FLAGS = ("FLAG19", "FLAG20", "FLAG21", "FLAG22")
 
 
 def _getters() -> tuple[Callable[[str], bool], ...]:
-    from screening.detectors.names.lexicon import load_name_lexicon
+    from screening.name_lists import load_name_lexicon
 
     lx = load_name_lexicon()
     first = lx.first_names

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consent_store.names import name_key
-from screening.detectors.language.lexicon import read_lines
 from screening.errors import ConfigError
-from screening.resources import models_dir
+from screening.resources import models_dir, read_lines
 
 #: Where deduce keeps its source lists, relative to the package folder.
 _DEDUCE_LISTS = Path("data", "lookup", "src")

@@ -18,8 +18,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from screening import name_flags
 from screening.errors import ConfigError
-from screening.training import name_flags
 from screening.types import PostContext
 
 if TYPE_CHECKING:

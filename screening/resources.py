@@ -30,3 +30,20 @@ def models_dir(configured: Path | None = None) -> Path:
         f"de map models/ is niet gevonden (gezocht in {', '.join(map(str, candidates))}); "
         "zet SCREENING_MODELS_DIR",
     )
+
+
+def read_lines(path: Path) -> list[tuple[int, str]]:
+    """The non-empty, comment-free lines of a list file with their line numbers."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"word list {path} cannot be read: {type(exc).__name__}",
+            f"woordenlijst {path} kan niet worden gelezen: {type(exc).__name__}",
+        ) from None
+    lines: list[tuple[int, str]] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        content = line.split("#", 1)[0].strip()
+        if content:
+            lines.append((number, content))
+    return lines

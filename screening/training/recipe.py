@@ -158,7 +158,7 @@ def _train_one(
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from spacy.cli.train import train as spacy_train
 
-    from screening.training.name_flags import register
+    from screening.name_flags import register
 
     register()  # the recogniser's config names the name-list flags callback
 
@@ -280,7 +280,7 @@ def assemble(
     """Join the syntax pipeline and the NER into one pipeline at `out`, with its manifest."""
     import spacy
 
-    from screening.training.name_flags import CALLBACK, add_name_flags, register
+    from screening.name_flags import CALLBACK, add_name_flags, register
 
     register()
     nlp = spacy.load(syntax_dir)

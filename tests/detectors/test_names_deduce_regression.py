@@ -20,7 +20,7 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.names import NameDetector
-from screening.detectors.names.lexicon import load_name_lexicon
+from screening.name_lists import load_name_lexicon
 from screening.nlp import analyse
 from tests.conftest import SHARED, shared_params, shared_path
 

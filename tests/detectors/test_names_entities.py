@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from screening.detectors.names.entities import Entity, merge
-from screening.detectors.names.lexicon import load_name_lexicon
 from screening.detectors.names.recognise import NameRecognizer
+from screening.name_lists import load_name_lexicon
 
 LEXICON = load_name_lexicon()
 RECOGNIZER = NameRecognizer(LEXICON)

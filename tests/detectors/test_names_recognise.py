@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from screening.detectors.names.lexicon import load_name_lexicon
 from screening.detectors.names.recognise import NameRecognizer
 from screening.errors import ConfigError
+from screening.name_lists import load_name_lexicon
 
 RECOGNIZER = NameRecognizer(load_name_lexicon())
 
@@ -129,7 +129,7 @@ def test_a_post_without_capitals_has_no_candidates() -> None:
 def test_name_lists_are_read_without_importing_deduce() -> None:
     code = (
         "import sys\n"
-        "from screening.detectors.names.lexicon import load_name_lexicon\n"
+        "from screening.name_lists import load_name_lexicon\n"
         "lexicon = load_name_lexicon()\n"
         "assert 'Sanne' in lexicon.first_names and 'Visser' in lexicon.surnames\n"
         "print('deduce' in sys.modules)\n"

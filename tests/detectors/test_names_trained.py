@@ -10,7 +10,7 @@ import pytest
 from spacy.language import Language
 
 from screening.detectors.names import NameDetector
-from screening.detectors.names.lexicon import load_name_lexicon
+from screening.name_lists import load_name_lexicon
 from screening.nlp import analyse
 from screening.resources import models_dir
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screening.detectors.language.lexicon import read_lines
 from screening.detectors.language.morphology import (
     adjective_forms,
     noun_forms,
@@ -40,6 +39,7 @@ from screening.detectors.language.morphology import (
 )
 from screening.detectors.language.normalise import canonical_word
 from screening.detectors.language.words import Words
+from screening.resources import read_lines
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

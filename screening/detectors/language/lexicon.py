@@ -23,6 +23,7 @@ from pathlib import Path
 
 from screening.detectors.language.normalise import Rendered, canonical_word
 from screening.errors import ConfigError
+from screening.resources import read_lines
 
 #: Negations in canonical form ("geen" -> "gen", "nooit" -> "noit").
 NEGATIONS = tuple(canonical_word(w) for w in ("niet", "geen", "nooit", "niemand", "niks", "niets"))
@@ -40,23 +41,6 @@ class Entry:
     form: str
     score: float | None
     line: int
-
-
-def read_lines(path: Path) -> list[tuple[int, str]]:
-    """The non-empty, comment-free lines of a list file with their line numbers."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            f"word list {path} cannot be read: {type(exc).__name__}",
-            f"woordenlijst {path} kan niet worden gelezen: {type(exc).__name__}",
-        ) from None
-    lines: list[tuple[int, str]] = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        content = line.split("#", 1)[0].strip()
-        if content:
-            lines.append((number, content))
-    return lines
 
 
 def read_words(path: Path) -> list[Entry]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening.detectors.language.lexicon import Entry, read_lines, read_words
+from screening.detectors.language.lexicon import Entry, read_words
 from screening.detectors.language.normalise import WILDCARD, canonical_word
+from screening.resources import read_lines
 
 #: Endings that inflect a Dutch noun or adjective: plural, diminutive, adjective -e.
 _INFLECTIONS = ("", "s", "en", "'s", "e", "n", "je", "tje", "jes", "tjes", "etje")

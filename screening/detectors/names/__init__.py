@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from screening.detectors.names.detector import NameDetector
-from screening.detectors.names.lexicon import NameLexicon, load_name_lexicon
 from screening.detectors.registry import DetectorRegistry
+from screening.name_lists import NameLexicon, load_name_lexicon
 from screening.resources import models_dir
 from screening.settings import Settings
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from screening.detectors.names.lexicon import NameLexicon
 from screening.detectors.names.recognise import NameSpan
 from screening.detectors.names.tokens import Word
+from screening.name_lists import NameLexicon
 
 PATTERN = "first_name_lowercase"
 #: Fewer words than this is a fragment, not a chat message.

@@ -19,7 +19,6 @@ from consent_store.purposes import Purpose, purpose_for_channel
 from screening.detectors.base import TextDetector
 from screening.detectors.names.chat import chat_names
 from screening.detectors.names.entities import entities, merge
-from screening.detectors.names.lexicon import NameLexicon
 from screening.detectors.names.pupil_context import PupilContext
 from screening.detectors.names.recognise import SCORES, NameRecognizer, NameSpan, Recognised
 from screening.detectors.names.registry_link import Candidate, PersonIndex, RegistryLink
@@ -28,6 +27,7 @@ from screening.detectors.pii.address import AddressDetector
 from screening.detectors.pii.age import AgeDetector
 from screening.detectors.sensitive import SensitiveFactsDetector
 from screening.errors import RegistryError
+from screening.name_lists import NameLexicon
 from screening.nlp import TextDoc
 from screening.types import Evidence, Finding, PostContext, Span
 

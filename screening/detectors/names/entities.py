@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from screening.detectors.names.lexicon import NameLexicon, fast_key
 from screening.detectors.names.recognise import NameSpan, unknown_name_word
 from screening.detectors.names.tokens import Word
+from screening.name_lists import NameLexicon, fast_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from screening.detectors.names.lexicon import NameLexicon, fast_key
 from screening.detectors.names.tokens import Word, words
+from screening.name_lists import NameLexicon, fast_key
 
 #: How sure each way of recognising a name is (the policy decides what a score means).
 SCORES: dict[str, float] = {

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from screening.detectors.base import TextDetector
-from screening.detectors.language.lexicon import Phrase, PhraseIndex, compile_phrase, read_lines
+from screening.detectors.language.lexicon import Phrase, PhraseIndex, compile_phrase
 from screening.detectors.language.normalise import (
     Normalised,
     Token,
@@ -34,7 +34,7 @@ from screening.detectors.language.normalise import (
 from screening.detectors.pii._common import best_non_overlapping, make_finding
 from screening.errors import ConfigError
 from screening.nlp import TextDoc
-from screening.resources import models_dir
+from screening.resources import models_dir, read_lines
 from screening.types import Evidence, Finding
 
 _SCORE = re.compile(r"\s+@([0-9.]+)$")
