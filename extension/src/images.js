@@ -3,7 +3,7 @@
 // The longer side is brought down to 2048 px: the platforms publish at that size or smaller
 // (Instagram 1080, Facebook 2048), so a face that is recognisable on the platform is still
 // recognisable to the service, while the upload stays well under the service's 2 MB limit.
-// Re-encoding drops the photo's metadata (EXIF GPS); see the README.
+// Re-encoding drops the photo's metadata (EXIF GPS); see docs/extension.md, "Limits".
 
 export const MAX_SIDE = 2048;
 export const MIN_SIDE = 640;

@@ -1,6 +1,6 @@
 """The `screening` command line.
 
-Exit codes (documented in the README; scripts at schools rely on them):
+Exit codes (documented in docs/cli.md; scripts at schools rely on them):
 0 publish, 1 hold, 2 usage or input error, 3 configuration error, 4 internal error.
 """
 
