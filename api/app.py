@@ -30,9 +30,9 @@ from api.routes import (
     screenings,
 )
 from api.services import Services, build_services
+from kernel.errors import ScreeningError
+from kernel.settings import Settings
 from screening import __version__
-from screening.errors import ScreeningError
-from screening.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from consent_store.access_schema import ApiKeyRow
 from consent_store.database import WRITE_OPTION, create_registry_engine, database_url
 from consent_store.database import unavailable_on_error as _unavailable
-from screening.errors import InputError, NotFoundError
-from screening.settings import Settings
+from kernel.errors import InputError, NotFoundError
+from kernel.settings import Settings
 
 KEY_PREFIX = "sps"
 _RAW_KEY_RE = re.compile(r"^sps_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.auth import ApiKey
 from consent_store.access_schema import DecisionLogRow
 from consent_store.database import WRITE_OPTION, create_registry_engine, unavailable_on_error
-from screening.types import Decision
+from kernel.types import Decision
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from api.auth import ROLE_LABELS, ApiKey, Role
 from api.services import Services
-from screening.errors import (
+from kernel.errors import (
     NotAuthenticatedError,
     PermissionDeniedError,
     RegistryError,

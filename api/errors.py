@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.lang import request_lang
-from screening.errors import (
+from kernel.errors import (
     ConfigError,
     ConsentRequiredError,
     DuplicatePersonError,

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
-from screening.errors import RequestTooLargeError, ScreeningError
+from kernel.errors import RequestTooLargeError, ScreeningError
 
 log = logging.getLogger("api.requests")
 

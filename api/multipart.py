@@ -18,7 +18,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from screening.errors import (
+from kernel.errors import (
     ServiceInputError,
     TextEncodingError,
     TextTooLongError,

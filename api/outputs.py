@@ -22,10 +22,10 @@ from typing import Literal
 
 from PIL import Image
 
+from kernel.settings import Settings
+from kernel.types import Decision, ImageInput
 from screening.images.render import annotate, face_findings, redact
 from screening.messages import Lang
-from screening.settings import Settings
-from screening.types import Decision, ImageInput
 
 OutputKind = Literal["annotated", "redacted"]
 OUTPUT_KINDS: tuple[OutputKind, ...] = ("annotated", "redacted")

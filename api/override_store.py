@@ -22,7 +22,7 @@ from api.auth import ApiKey
 from api.decision_log import LoggedDecision
 from consent_store.access_schema import OverrideRow
 from consent_store.database import WRITE_OPTION, unavailable_on_error
-from screening.errors import (
+from kernel.errors import (
     OverrideNotAllowedError,
     PermissionDeniedError,
     RequestValidationFailedError,

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, text
 
 from api.errors import log_registry_failure
 from consent_store.database import unavailable_on_error
-from screening.errors import RegistryError
+from kernel.errors import RegistryError
 
 log = logging.getLogger(__name__)
 

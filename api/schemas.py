@@ -24,8 +24,8 @@ from api.auth import Role
 from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, GivenBy
 from consent_store.records import Role as PersonRole
-from screening.errors import TextEncodingError
-from screening.types import Channel
+from kernel.errors import TextEncodingError
+from kernel.types import Channel
 
 Lang = Literal["nl", "en"]
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

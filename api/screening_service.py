@@ -18,10 +18,10 @@ from typing import Any
 from api.auth import ApiKey
 from api.multipart import safe_filename
 from api.services import Services
+from kernel.errors import RegistryError, UnknownPolicyError, UnreadableImageError
+from kernel.types import Channel, Decision, ImageInput, Post
 from screening.decision_json import decision_to_dict
-from screening.errors import RegistryError, UnknownPolicyError, UnreadableImageError
 from screening.messages import Lang
-from screening.types import Channel, Decision, ImageInput, Post
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from api.override_store import OverrideStore
 from api.readiness import RegistryProbe
 from consent_store.database import create_registry_engine, database_url, unavailable_on_error
 from consent_store.repository import Registry, open_registry
+from kernel.settings import Settings
 from screening.detectors.faces import FaceConsentDetector
 from screening.pipeline import Pipeline, build_pipeline
-from screening.settings import Settings
 
 
 @dataclass

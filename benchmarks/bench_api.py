@@ -34,7 +34,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.auth import KeyStore, Role
-from screening.settings import Settings
+from kernel.settings import Settings
 
 PRECHECK_TEXTS = [
     "Wat een geweldige sportdag hadden we vandaag met groep 7!",

@@ -35,13 +35,13 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
 from consent_store.repository import open_registry
 from consent_store.school_year import SchoolYear
+from kernel.settings import Settings
 from screening.audit.progress import JsonLinesProgress
 from screening.audit.runner import AuditOptions, AuditOutcome, purge_state, run_audit
 from screening.faces.detect import load_detection_config
 from screening.faces.enroll import enroll
 from screening.faces.models import load_face_models
 from screening.faces.quality import load_recognizability_config
-from screening.settings import Settings
 
 #: The astronaut's face box in skimage.data.astronaut() (512 x 512).
 FACE = (175, 76, 266, 167)

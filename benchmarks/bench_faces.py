@@ -166,9 +166,9 @@ def full_screen(repeat: int) -> None:
     import tempfile
     from datetime import date
 
+    from kernel.settings import Settings
+    from kernel.types import Channel, ImageInput, Post
     from screening.pipeline import build_pipeline
-    from screening.settings import Settings
-    from screening.types import Channel, ImageInput, Post
 
     if ONE_FACE_PHOTO.is_file():
         photo, name = Image.open(ONE_FACE_PHOTO).convert("RGB"), ONE_FACE_PHOTO.name

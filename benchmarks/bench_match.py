@@ -31,14 +31,14 @@ from PIL import Image  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kernel.settings import Settings  # noqa: E402
+from kernel.types import Box  # noqa: E402
 from screening.faces.encode import encode_faces  # noqa: E402
 from screening.faces.match import Gallery  # noqa: E402
 from screening.faces.models import FaceModels, load_face_models  # noqa: E402
 from screening.faces.types import DetectedFace  # noqa: E402
 from screening.images.intake import DecodedImage, decode_image  # noqa: E402
 from screening.images.metadata import ImageMetadata  # noqa: E402
-from screening.settings import Settings  # noqa: E402
-from screening.types import Box  # noqa: E402
 
 SHARED_PHOTO = (
     Path(__file__).resolve().parents[2]

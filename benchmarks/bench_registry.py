@@ -30,7 +30,7 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
 from consent_store.repository import open_registry
 from consent_store.school_year import SchoolYear
-from screening.settings import Settings
+from kernel.settings import Settings
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -22,9 +22,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from kernel.settings import Settings
+from kernel.types import Channel, Post
 from screening.pipeline import build_pipeline
-from screening.settings import Settings
-from screening.types import Channel, Post
 
 POST = (
     "Beste ouders en verzorgers van groep 7,\n\n"

@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tiny model is built by the tests' helper
 
+from kernel.settings import Settings  # noqa: E402
+from kernel.types import Channel, Post  # noqa: E402
 from screening.detectors.transformer import build_classifier  # noqa: E402
 from screening.nlp import TextDoc, analyse, build_nlp  # noqa: E402
 from screening.pipeline import build_pipeline  # noqa: E402
-from screening.settings import Settings  # noqa: E402
-from screening.types import Channel, Post  # noqa: E402
 
 POST = (
     "Beste ouders en verzorgers van groep 7,\n\n"

@@ -34,7 +34,7 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo
 from consent_store.records import Role as PersonRole
 from consent_store.school_year import SchoolYear
-from screening.settings import Settings
+from kernel.settings import Settings
 
 POST = (
     "Wat een mooie sportdag! Groep 7b won de estafette. Vragen? Bel 06-12345678 of mail "

@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from consent_store.location import KEY_FILE_NAME
-from screening.errors import TemplateKeyError
+from kernel.errors import TemplateKeyError
 
 _NONCE_BYTES = 12
 

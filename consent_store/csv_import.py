@@ -25,7 +25,7 @@ from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, GivenBy, PersonInfo, Role
 from consent_store.row_problem import RowProblemError
 from consent_store.school_year import SchoolYear
-from screening.errors import (
+from kernel.errors import (
     CsvEncodingError,
     CsvFormatError,
     ImportValidationError,

@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from consent_store.location import DEFAULT_DB_NAME, missing_registry_error, sqlite_path
-from screening.errors import ConfigError, RegistryUnavailableError
-from screening.settings import Settings
+from kernel.errors import ConfigError, RegistryUnavailableError
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from screening.errors import RegistryMissingError
-from screening.settings import Settings
+from kernel.errors import RegistryMissingError
+from kernel.settings import Settings
 
 DEFAULT_DB_NAME = "registry.sqlite3"
 #: The face-template key file beside an embedded registry (see consent_store.crypto).

@@ -18,7 +18,7 @@ from typing import Any
 
 from consent_store.purposes import Purpose
 from consent_store.row_problem import RowProblemError
-from screening.errors import CsvFormatError, MappingFileError
+from kernel.errors import CsvFormatError, MappingFileError
 
 DEFAULT_YES = ("ja", "j", "yes", "y", "1", "true", "waar", "x", "ja, ik geef toestemming")
 DEFAULT_NO = ("nee", "n", "no", "0", "false", "onwaar", "nee, ik geef geen toestemming")

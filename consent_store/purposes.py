@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from screening.errors import UnknownPurposeError
-from screening.types import Channel
+from kernel.errors import UnknownPurposeError
+from kernel.types import Channel
 
 
 class Purpose(StrEnum):

@@ -77,7 +77,7 @@ from consent_store.schema import (
 )
 from consent_store.school_year import SchoolYear
 from consent_store.validity import consent_state, consent_state_in_view, record_counts
-from screening.errors import (
+from kernel.errors import (
     ConsentRequiredError,
     DuplicatePersonError,
     InvalidPersonDataError,
@@ -85,8 +85,8 @@ from screening.errors import (
     TemplateKeyError,
     UnknownPersonError,
 )
-from screening.settings import Settings
-from screening.types import ConsentView
+from kernel.settings import Settings
+from kernel.types import ConsentView
 
 if TYPE_CHECKING:
     import numpy as np

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from screening.errors import InvalidSchoolYearError
+from kernel.errors import InvalidSchoolYearError
 
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{4})\s*$")
 

@@ -17,7 +17,7 @@ from datetime import date
 from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, ConsentEntry, ConsentState, GivenBy, Role
 from consent_store.school_year import SchoolYear
-from screening.types import ConsentView
+from kernel.types import ConsentView
 
 #: Age from which a pupil decides on their own consent (UAVG art. 5: 16).
 AGE_OF_CONSENT = 16

@@ -1,5 +1,5 @@
 """`python -m screening` runs the CLI."""
 
-from screening.cli.main import main
+from cli.main import main
 
 main()

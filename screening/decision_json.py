@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.types import Decision, Finding, RatedFinding
 from screening import __version__
 from screening.images.redaction import redaction_resolves
 from screening.messages import kind_advice, kind_label
-from screening.types import Decision, Finding, RatedFinding
 
 SCHEMA = "school-post-screening/decision/1"
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from screening.errors import InputError
+from kernel.errors import InputError
+from kernel.types import Action, Channel, Post, Severity
 from screening.pipeline import Pipeline
-from screening.types import Action, Channel, Post, Severity
 
 
 @dataclass(frozen=True, slots=True)

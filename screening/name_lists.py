@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consent_store.names import name_key
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
 from screening.resources import models_dir, read_lines
 
 #: Where deduce keeps its source lists, relative to the package folder.

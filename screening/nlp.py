@@ -18,9 +18,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from kernel.errors import ConfigError
+from kernel.types import PostContext
 from screening import name_flags
-from screening.errors import ConfigError
-from screening.types import PostContext
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -12,6 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kernel.errors import (
+    EmptyTextError,
+    TextEncodingError,
+    TextTooLongError,
+    UnreadableImageError,
+)
+from kernel.settings import Settings
+from kernel.types import Decision, Evidence, Finding, ImageRegion, Post
 from screening import __version__
 from screening.detectors.base import ImageDetector, TextDetector
 from screening.detectors.image_metadata import ImageMetadataDetector
@@ -21,18 +29,10 @@ from screening.detectors.pii import register_pii
 from screening.detectors.registry import DetectorRegistry
 from screening.detectors.sensitive import register_sensitive
 from screening.detectors.transformer import register_transformers
-from screening.errors import (
-    EmptyTextError,
-    TextEncodingError,
-    TextTooLongError,
-    UnreadableImageError,
-)
 from screening.images.intake import decode_image
 from screening.nlp import NlpInfo, TextDoc, analyse, load_nlp
 from screening.policy.engine import PolicyOptions, decide
 from screening.policy.pack import PackSet, load_packs
-from screening.settings import Settings
-from screening.types import Decision, Evidence, Finding, ImageRegion, Post
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from screening.errors import ConfigError
-from screening.settings import APP_DIR_NAME
+from kernel.errors import ConfigError
+from kernel.settings import APP_DIR_NAME
 
 
 def models_dir(configured: Path | None = None) -> Path:

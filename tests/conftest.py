@@ -19,9 +19,9 @@ from spacy.language import Language
 
 from consent_store.location import DEFAULT_DB_NAME, KEY_FILE_NAME
 from consent_store.repository import init_registry
+from kernel.settings import Settings
 from screening.nlp import build_nlp
 from screening.pipeline import Pipeline, build_pipeline
-from screening.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

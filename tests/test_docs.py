@@ -19,8 +19,7 @@ import pytest
 
 from api.decision_schema import SCHEMA_FILE, decision_schema, main, render_schema
 from api.schemas import DecisionPublic
-from screening.decision_json import decision_to_dict
-from screening.types import (
+from kernel.types import (
     Action,
     Box,
     Channel,
@@ -35,6 +34,7 @@ from screening.types import (
     Severity,
     Span,
 )
+from screening.decision_json import decision_to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

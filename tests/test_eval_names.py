@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from screening.cli.main import app
+from cli.main import app
 from screening.eval_names import (
     chars_to_tokens,
     evaluate_names,

@@ -10,13 +10,13 @@ import pytest
 from spacy.language import Language
 
 from consent_store.repository import init_registry
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
+from kernel.settings import Settings
+from kernel.types import Channel, Post
 from screening.nlp import SHIPPED_MODEL, load_nlp, shipped_model_dir
 from screening.pipeline import Pipeline, build_pipeline
 from screening.resources import models_dir
-from screening.settings import Settings
 from screening.training.recipe import combined_digest, file_digests
-from screening.types import Channel, Post
 
 COMPONENTS = ["tok2vec", "morphologizer", "trainable_lemmatizer", "parser", "ner"]
 

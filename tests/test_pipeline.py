@@ -7,19 +7,14 @@ from datetime import date
 
 import pytest
 
-from screening.detectors.base import ImageDetector, TextDetector
-from screening.detectors.registry import DetectorRegistry
-from screening.errors import (
+from kernel.errors import (
     DetectorRegistryError,
     EmptyTextError,
     TextEncodingError,
     TextTooLongError,
 )
-from screening.images.intake import DecodedImage
-from screening.nlp import TextDoc
-from screening.pipeline import Pipeline, build_pipeline, default_registry
-from screening.settings import Settings
-from screening.types import (
+from kernel.settings import Settings
+from kernel.types import (
     Action,
     Channel,
     Evidence,
@@ -29,6 +24,11 @@ from screening.types import (
     PostContext,
     Severity,
 )
+from screening.detectors.base import ImageDetector, TextDetector
+from screening.detectors.registry import DetectorRegistry
+from screening.images.intake import DecodedImage
+from screening.nlp import TextDoc
+from screening.pipeline import Pipeline, build_pipeline, default_registry
 
 SECRET = "Sanne heeft een geheim: 0612345678"
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from screening.types import (
+from kernel.types import (
     Action,
     Box,
     Channel,

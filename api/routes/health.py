@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from api.errors import error_body, registry_unreachable
 from api.lang import request_lang
 from api.services import Services
-from screening.errors import ScreeningError, ServiceStartingError
+from kernel.errors import ScreeningError, ServiceStartingError
 
 router = APIRouter(tags=["health"])
 

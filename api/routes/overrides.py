@@ -17,7 +17,7 @@ from api.auth import ApiKey, Role
 from api.deps import ServicesDep, require_roles, single_query_values
 from api.override_store import Override
 from api.schemas import COMMON_ERRORS, ErrorBody, OverrideCreate, OverrideList, OverridePublic
-from screening.errors import NotFoundError
+from kernel.errors import NotFoundError
 
 router = APIRouter(
     prefix="/v1/overrides",

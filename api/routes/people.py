@@ -49,7 +49,7 @@ from consent_store.records import (
     TemplateInfo,
 )
 from consent_store.school_year import SchoolYear
-from screening.errors import (
+from kernel.errors import (
     ConfigError,
     InputError,
     RequestValidationFailedError,

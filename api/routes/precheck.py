@@ -23,12 +23,12 @@ from api.schemas import (
     PrecheckRequest,
 )
 from api.screening_service import image_name, screen_draft
-from screening.errors import (
+from kernel.errors import (
     RequestTooLargeError,
     RequestValidationFailedError,
     UnsupportedContentTypeError,
 )
-from screening.types import ImageInput
+from kernel.types import ImageInput
 
 #: Who may pre-check. The key is checked before the body is read (see api.key_first).
 PRECHECK_ROLES = (Role.EXTENSION, Role.OFFICER)

@@ -20,7 +20,7 @@ from api.multipart import read_multipart, safe_filename
 from api.schemas import COMMON_ERRORS, ErrorBody, ImportChange, ImportResult
 from api.services import Services
 from consent_store.records import ImportReport
-from screening.errors import RequestValidationFailedError
+from kernel.errors import RequestValidationFailedError
 
 router = APIRouter(
     prefix="/v1/registry",

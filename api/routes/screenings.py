@@ -17,15 +17,15 @@ from api.middleware import note_screening
 from api.multipart import read_multipart
 from api.schemas import COMMON_ERRORS, ErrorBody, ScreeningPublic
 from api.screening_service import image_name, screen_draft
-from screening.cli.inputs import parse_date
-from screening.errors import (
+from kernel.errors import (
     InvalidDateError,
     NotFoundError,
     RequestValidationFailedError,
     UnknownChannelError,
 )
+from kernel.inputs import parse_date
+from kernel.types import Channel, ImageInput
 from screening.messages import Lang
-from screening.types import Channel, ImageInput
 
 router = APIRouter(
     prefix="/v1/screenings",

@@ -19,8 +19,8 @@ from consent_store.records import (
     GivenBy,
     Role,
 )
+from kernel.types import Channel
 from screening.messages import kind_advice, kind_label
-from screening.types import Channel
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")

@@ -25,7 +25,7 @@ from api.middleware import too_large
 from api.web.i18n import Translator
 from api.web.rendering import render
 from api.web.session import request_page_lang
-from screening.errors import ScreeningError
+from kernel.errors import ScreeningError
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, ConsentEntry, GivenBy, PersonInfo, Role
 from consent_store.repository import Registry
 from consent_store.school_year import SchoolYear
-from screening.cli.inputs import parse_date
-from screening.errors import InvalidDateError, InvalidSchoolYearError
+from kernel.errors import InvalidDateError, InvalidSchoolYearError
+from kernel.inputs import parse_date
 
 #: Where records made through the pages come from (the CLI writes "cli", the API "api").
 SOURCE = "web"

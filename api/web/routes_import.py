@@ -21,7 +21,7 @@ from api.web.rendering import render
 from api.web.session import request_page_lang
 from consent_store.records import ImportReport
 from consent_store.repository import MAX_REPORTED_CHANGES
-from screening.errors import ImportValidationError, ScreeningError
+from kernel.errors import ImportValidationError, ScreeningError
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -41,8 +41,8 @@ from consent_store.records import (
 )
 from consent_store.records import Role as PersonRole
 from consent_store.school_year import SchoolYear
-from screening.cli.inputs import parse_date
-from screening.errors import InvalidDateError, ScreeningError, UnknownPersonError
+from kernel.errors import InvalidDateError, ScreeningError, UnknownPersonError
+from kernel.inputs import parse_date
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -29,9 +29,9 @@ from api.web.page_route import PageError, PageRoute
 from api.web.rendering import render
 from api.web.result_view import result_view
 from api.web.session import request_page_lang
-from screening.cli.inputs import parse_date
-from screening.errors import InvalidDateError, ScreeningError
-from screening.types import Channel, ImageInput
+from kernel.errors import InvalidDateError, ScreeningError
+from kernel.inputs import parse_date
+from kernel.types import Channel, ImageInput
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

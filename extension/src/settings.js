@@ -1,6 +1,6 @@
 // The extension's settings: defaults, validation and the host permissions they need. Pure.
 
-/** Channels the service knows (screening.types.Channel). */
+/** Channels the service knows (kernel.types.Channel). */
 export const CHANNELS = [
   'instagram',
   'facebook',

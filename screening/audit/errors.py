@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from screening.errors import ConfigError, InputError, ScreeningError
+from kernel.errors import ConfigError, InputError, ScreeningError
 
 
 class AuditSourceError(InputError):

@@ -29,10 +29,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from consent_store.crypto import TemplateCipher
+from kernel.types import Box
 from screening.audit.errors import AuditStateError
 from screening.faces.cache import AnalysedFace, FaceAnalysis
 from screening.faces.types import DetectedFace, Recognizability
-from screening.types import Box
 
 log = logging.getLogger(__name__)
 

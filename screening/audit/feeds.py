@@ -22,11 +22,11 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from kernel.types import Channel
 from screening.audit.errors import AddressRefusedError, AuditSourceError, FetchError
 from screening.audit.http import Fetcher, is_url
 from screening.audit.items import AuditItem, ItemProblem
 from screening.audit.sources import SourceDefaults, item_from_fields
-from screening.types import Channel
 
 #: Child sitemaps of a sitemap index that are followed (one level deep).
 MAX_CHILD_SITEMAPS = 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from screening.types import Channel
+from kernel.types import Channel
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
+from kernel.settings import Settings
 from screening.audit.errors import NotificationError
 from screening.audit.http import is_url, make_client
-from screening.settings import Settings
 
 _VERDICTS_NL = {
     "violation": "overtreding",

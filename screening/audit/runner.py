@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import InputError
+from kernel.settings import Settings
 from screening.audit.addresses import AddressGuard
 from screening.audit.errors import AuditStateError, NotificationError
 from screening.audit.face_cache import CACHE_FILE_NAME, create_private_file, prune, purge
@@ -36,9 +38,7 @@ from screening.audit.report_html import render_html
 from screening.audit.results import ItemResult
 from screening.audit.sources import SourceDefaults
 from screening.audit.worker import WorkerConfig, audit_item, close_worker, init_worker
-from screening.errors import InputError
 from screening.messages import Lang
-from screening.settings import Settings
 
 _FINGERPRINT_SCHEMA = "audit-run/1"
 

@@ -27,11 +27,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from kernel.types import Channel
 from screening.audit.dates import parse_published
 from screening.audit.errors import AuditSourceError
 from screening.audit.http import is_url
 from screening.audit.items import AuditItem, ItemProblem
-from screening.types import Channel
 
 IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".tif", ".tiff"}

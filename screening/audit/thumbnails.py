@@ -11,10 +11,10 @@ import io
 
 from PIL import Image
 
+from kernel.types import Decision
 from screening.images.redaction import face_findings
 from screening.images.render import annotate
 from screening.messages import Lang
-from screening.types import Decision
 
 #: Longer side of a thumbnail in pixels.
 THUMBNAIL_SIDE = 360

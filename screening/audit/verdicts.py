@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from kernel.types import ConsentView, Decision, Finding, RatedFinding, Severity
 from screening.audit.dates import end_of_day
 from screening.audit.results import ArticleRecord, FindingRecord, Verdict
-from screening.types import ConsentView, Decision, Finding, RatedFinding, Severity
 
 #: Blocking kinds that say "we cannot tell", not "this is not allowed".
 REVIEW_KINDS = frozenset(

@@ -15,6 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from kernel.errors import InputError
+from kernel.settings import Settings
+from kernel.types import Decision, Evidence, Finding, ImageInput, ImageRegion, Post
 from screening.audit.addresses import AddressGuard
 from screening.audit.errors import AddressRefusedError, FetchError
 from screening.audit.face_cache import CACHE_FILE_NAME, EncryptedFaceCache
@@ -31,12 +34,9 @@ from screening.audit.verdicts import (
     publication_view,
     today_view,
 )
-from screening.errors import InputError
 from screening.messages import Lang
 from screening.pipeline import Pipeline, build_pipeline
 from screening.policy.engine import decide
-from screening.settings import Settings
-from screening.types import Decision, Evidence, Finding, ImageInput, ImageRegion, Post
 
 log = logging.getLogger(__name__)
 

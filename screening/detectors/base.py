@@ -6,9 +6,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import ClassVar
 
+from kernel.types import Finding, PostContext
 from screening.images.intake import DecodedImage
 from screening.nlp import TextDoc
-from screening.types import Finding, PostContext
 
 
 class TextDetector(ABC):

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from kernel.errors import RegistryError
+from kernel.types import Evidence, Finding, ImageRegion, PostContext
 from screening.detectors.base import ImageDetector
-from screening.errors import RegistryError
 from screening.faces.cache import (
     AnalysedFace,
     FaceAnalysis,
@@ -33,7 +34,6 @@ from screening.faces.models import FaceModels
 from screening.faces.quality import RecognizabilityConfig, assess
 from screening.faces.types import DetectedFace, Match, Recognizability
 from screening.images.intake import DecodedImage
-from screening.types import Evidence, Finding, ImageRegion, PostContext
 
 if TYPE_CHECKING:
     from consent_store.purposes import Purpose

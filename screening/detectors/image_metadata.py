@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from kernel.types import Evidence, Finding, ImageRegion, PostContext
 from screening.detectors.base import ImageDetector
 from screening.images.intake import DecodedImage
-from screening.types import Evidence, Finding, ImageRegion, PostContext
 
 
 class ImageMetadataDetector(ImageDetector):

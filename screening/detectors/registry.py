@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from kernel.errors import DetectorRegistryError
 from screening.detectors.base import ImageDetector, TextDetector
-from screening.errors import DetectorRegistryError
 
 TextFactory = Callable[[], TextDetector]
 ImageFactory = Callable[[], ImageDetector]

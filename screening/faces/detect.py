@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
+from kernel.types import Box
 from screening.faces.models import FaceModels
 from screening.faces.types import DetectedFace, Point
 from screening.images.intake import DecodedImage
 from screening.resources import models_dir
-from screening.types import Box
 
 _C = TypeVar("_C")
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from kernel.types import Box
 from screening.faces.models import FaceModels
 from screening.faces.types import DetectedFace
 from screening.images.intake import DecodedImage
-from screening.types import Box
 
 #: Length of dlib's face descriptor.
 DESCRIPTOR_SIZE = 128

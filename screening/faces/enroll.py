@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from screening.errors import InputError, UnreadableImageError
+from kernel.errors import InputError, UnreadableImageError
+from kernel.settings import Settings
 from screening.faces.detect import DetectionConfig, detect_faces
 from screening.faces.encode import encode_faces
 from screening.faces.models import FaceModels
 from screening.faces.quality import RecognizabilityConfig, assess
 from screening.images.intake import decode_image
-from screening.settings import Settings
 
 if TYPE_CHECKING:
     from consent_store.records import TemplateInfo

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
 from screening.faces.models import ENCODER_MODEL_ID
 from screening.faces.types import Match
 from screening.resources import models_dir

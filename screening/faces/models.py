@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
 
 #: Identifies the embedding model in every stored template; templates made by another model
 #: are never compared with these.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from screening.types import Box
+from kernel.types import Box
 
 Point = tuple[float, float]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from screening.errors import UnreadableImageError
+from kernel.errors import UnreadableImageError
 from screening.images.metadata import ImageMetadata, read_metadata
 
 _heif_registered = False

@@ -6,7 +6,7 @@ publishable without importing Pillow on every start.
 
 from __future__ import annotations
 
-from screening.types import Decision, RatedFinding, Severity
+from kernel.types import Decision, RatedFinding, Severity
 
 #: Face kinds that may stay visible in a redacted photo. Everything else is blurred: a face
 #: without consent, an unknown or ambiguous one, and (harmlessly) one judged not recognizable.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from kernel.types import Box, Decision, Post, RatedFinding
 from screening.images.intake import decode_image
 from screening.images.redaction import (
     KEEP_VISIBLE,
@@ -21,7 +22,6 @@ from screening.images.redaction import (
     redaction_resolves,
 )
 from screening.messages import Lang
-from screening.types import Box, Decision, Post, RatedFinding
 
 __all__ = [
     "KEEP_VISIBLE",

@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from screening.policy.pack import ALWAYS_HOLD_KINDS, PolicyPack
-from screening.types import (
+from kernel.types import (
     Action,
     Channel,
     Decision,
@@ -22,6 +21,7 @@ from screening.types import (
     Reason,
     Severity,
 )
+from screening.policy.pack import ALWAYS_HOLD_KINDS, PolicyPack
 
 #: Kinds whose value can be the school's own public contact details.
 PUBLIC_VALUE_KINDS = frozenset({"pii.phone", "pii.email", "pii.address"})

@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from screening.errors import PolicyPackError, UnknownPolicyError
-from screening.types import Citation, Severity
+from kernel.errors import PolicyPackError, UnknownPolicyError
+from kernel.types import Citation, Severity
 
 _KIND_PATTERN_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)*(\.\*)?$")
 _PACK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screening.errors import InputError
+from kernel.errors import InputError
 
 if TYPE_CHECKING:
     from spacy.language import Language

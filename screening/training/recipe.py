@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from screening.errors import InputError
+from kernel.errors import InputError
 from screening.resources import models_dir
 from screening.training import language_corpus
 from screening.training.corpora import bio_doc, read_bio, read_conllu, split_every

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 import api.app
 from api.app import create_app
 from api.services import Services
-from screening.errors import PolicyPackError
-from screening.settings import Settings
+from kernel.errors import PolicyPackError
+from kernel.settings import Settings
 from tests.api.conftest import Keys, api_settings
 
 

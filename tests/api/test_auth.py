@@ -17,7 +17,7 @@ from api.app import create_app
 from api.auth import VERIFY_CACHE_SECONDS, ApiKey, KeyStore, Role, SessionStore, parse_roles
 from api.deps import SESSION_COOKIE
 from api.services import Services
-from screening.errors import InputError, NotFoundError
+from kernel.errors import InputError, NotFoundError
 from tests.api.conftest import Keys
 
 

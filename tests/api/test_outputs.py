@@ -13,8 +13,8 @@ from PIL import Image
 
 import api.outputs
 from api.outputs import OutputStore
+from kernel.types import Channel, Decision, ImageInput, Post
 from screening.pipeline import Pipeline
-from screening.types import Channel, Decision, ImageInput, Post
 from tests.api.conftest import api_settings, jpeg_bytes
 
 POST_ID = "0123456789abcdef0123"

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from api.auth import ApiKey, Role
 from api.decision_log import LoggedDecision, LoggedFinding
 from api.services import Services
-from screening.errors import OverrideNotAllowedError
+from kernel.errors import OverrideNotAllowedError
 from tests.api.conftest import Keys
 
 TWO_HOLDS = "Bel 06-12345678 of mail jan.devries@example.nl"

@@ -27,7 +27,7 @@ from api.override_store import OverrideStore
 from api.readiness import RegistryProbe
 from api.services import Services
 from consent_store.database import create_registry_engine
-from screening.settings import Settings
+from kernel.settings import Settings
 from tests.api.conftest import Keys
 
 #: A closed port on this machine: the connection is refused at once, nothing leaves the host.

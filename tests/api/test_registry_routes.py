@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.services import Services
 from consent_store.school_year import SchoolYear
-from screening.errors import RegistryUnavailableError
+from kernel.errors import RegistryUnavailableError
 from tests.api.conftest import Keys
 
 HEADER = (

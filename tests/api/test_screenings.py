@@ -17,10 +17,10 @@ from sqlalchemy import text
 
 from api.auth import Role
 from api.services import Services
+from kernel.errors import RegistryUnavailableError
+from kernel.types import Channel, Post
 from screening.decision_json import decision_to_dict
-from screening.errors import RegistryUnavailableError
 from screening.pipeline import Pipeline
-from screening.types import Channel, Post
 from tests.api.conftest import Keys, jpeg_bytes
 
 MARKER = "Zwanette Oosterbroek-Klaassens belt 06-12345678"

@@ -84,7 +84,7 @@ def test_serve_makes_a_first_key_and_answers_with_it(tmp_path: Path) -> None:
         # stderr is read after the server stops; the key is needed now, so find it in the
         # registry's own list of keys instead and check its roles.
         from api.auth import KeyStore, Role
-        from screening.settings import Settings
+        from kernel.settings import Settings
 
         store = KeyStore.open(Settings(data_dir=tmp_path, database_url=None))
         try:

@@ -17,9 +17,9 @@ from api.decision_log import DecisionLog, LoggedDecision, fast_commit_engine
 from api.override_store import OverrideStore, RecordedOverride
 from consent_store.database import create_registry_engine
 from consent_store.repository import open_registry
-from screening.errors import PermissionDeniedError
+from kernel.errors import PermissionDeniedError
+from kernel.types import Channel, Post
 from screening.pipeline import Pipeline
-from screening.types import Channel, Post
 
 # The registry tests' backends: a fresh SQLite file, and a fresh schema on PostgreSQL.
 from tests.consent_store.conftest import Backend, backend, pg_database  # noqa: F401

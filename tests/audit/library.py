@@ -25,11 +25,11 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
 from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.school_year import SchoolYear
+from kernel.settings import Settings
 from screening.faces.detect import load_detection_config
 from screening.faces.enroll import enroll
 from screening.faces.models import FaceModels
 from screening.faces.quality import load_recognizability_config
-from screening.settings import Settings
 
 skimage_data = pytest.importorskip("skimage.data")
 

@@ -6,9 +6,9 @@ from ipaddress import ip_address
 
 import pytest
 
+from kernel.settings import Settings
 from screening.audit.addresses import AddressGuard, AllowList, why_not_public
 from screening.audit.errors import AddressRefusedError, AuditSettingError
-from screening.settings import Settings
 
 ADDRESS_CASES = [
     # (address, None if public, else a word of the English reason)

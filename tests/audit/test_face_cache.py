@@ -12,6 +12,8 @@ import pytest
 
 import screening.detectors.faces as faces_module
 from consent_store.repository import init_registry
+from kernel.settings import Settings
+from kernel.types import Channel, PostContext
 from screening.audit.errors import AuditStateError
 from screening.audit.face_cache import (
     EncryptedFaceCache,
@@ -25,8 +27,6 @@ from screening.faces.cache import FaceAnalysis
 from screening.faces.models import FaceModels
 from screening.images.intake import DecodedImage, decode_image
 from screening.pipeline import build_face_detector
-from screening.settings import Settings
-from screening.types import Channel, PostContext
 from tests.audit.library import astronaut, jpeg
 
 KEY = secrets.token_bytes(32)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from kernel.types import Channel
 from screening.audit.addresses import AddressGuard, AllowList, Resolver, resolve_host
 from screening.audit.errors import AddressRefusedError, AuditSourceError, FetchError
 from screening.audit.feeds import parse_feed
 from screening.audit.http import MAX_REDIRECTS, Fetcher
 from screening.audit.loading import load_items
 from screening.audit.sources import SourceDefaults
-from screening.types import Channel
 from tests.audit.http_server import Route, redirect, serve
 
 SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>

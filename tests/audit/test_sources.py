@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from kernel.types import Channel
 from screening.audit.addresses import AddressGuard
 from screening.audit.errors import AuditSourceError
 from screening.audit.http import Fetcher
 from screening.audit.items import AuditItem
 from screening.audit.loading import load_items
 from screening.audit.sources import SourceDefaults, read_folder, read_manifest
-from screening.types import Channel
 
 NO_DEFAULTS = SourceDefaults()
 DAY = date(2025, 10, 15)

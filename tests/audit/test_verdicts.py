@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from kernel.types import Box, Channel, Decision, Evidence, Finding, ImageRegion, Span
 from screening.audit.results import Verdict, most_serious
 from screening.audit.verdicts import (
     judge,
@@ -19,7 +20,6 @@ from screening.audit.verdicts import (
 )
 from screening.policy.engine import decide
 from screening.policy.pack import load_packs
-from screening.types import Box, Channel, Decision, Evidence, Finding, ImageRegion, Span
 
 DAY = date(2025, 10, 15)
 BOX = Box(10, 10, 60, 60)

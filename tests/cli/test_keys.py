@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.auth import KeyStore
-from screening.cli.main import app
-from screening.settings import Settings
+from cli.main import app
+from kernel.settings import Settings
 
 runner = CliRunner()
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from consent_store.repository import Registry, init_registry, open_registry
-from screening.settings import Settings
+from kernel.settings import Settings
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")

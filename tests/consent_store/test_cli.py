@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cli.registry import registry_app
 from consent_store.csv_import import COLUMNS
-from screening.cli.registry import registry_app
 from tests.consent_store.conftest import Backend
 from tests.consent_store.helpers import cli, dump
 

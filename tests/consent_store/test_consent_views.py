@@ -17,7 +17,7 @@ from consent_store.records import ConsentDecision, ConsentEntry, GivenBy, Person
 from consent_store.repository import Registry
 from consent_store.school_year import SchoolYear
 from consent_store.validity import consent_state_in_view
-from screening.types import ConsentView
+from kernel.types import ConsentView
 
 G, R, W = ConsentDecision.GRANTED, ConsentDecision.REFUSED, ConsentDecision.WITHDRAWN
 SELF, PARENT, STAFF = GivenBy.SELF, GivenBy.PARENT, GivenBy.STAFF

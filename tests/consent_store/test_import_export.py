@@ -12,7 +12,7 @@ from consent_store.csv_import import COLUMNS
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy
 from consent_store.repository import Registry
-from screening.errors import (
+from kernel.errors import (
     CsvEncodingError,
     CsvFormatError,
     ImportValidationError,

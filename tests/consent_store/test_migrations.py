@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 from consent_store.database import HEAD_REVISION, head_revision, migrate
 from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.tables import Base
-from screening.settings import Settings
+from kernel.settings import Settings
 from tests.consent_store.conftest import Backend
 
 

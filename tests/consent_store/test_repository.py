@@ -13,15 +13,15 @@ from consent_store.records import ConsentDecision, GivenBy, PersonChange, Person
 from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.schema import ConsentRecord
 from consent_store.school_year import SchoolYear
-from screening.errors import (
+from kernel.errors import (
     DuplicatePersonError,
     InvalidPersonDataError,
     RegistryInputError,
     RegistryUnavailableError,
     UnknownPersonError,
 )
-from screening.settings import Settings
-from screening.types import Channel
+from kernel.settings import Settings
+from kernel.types import Channel
 from tests.consent_store.conftest import Backend
 from tests.consent_store.helpers import Y2025, add_pupil, dump, grant
 

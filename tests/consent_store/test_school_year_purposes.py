@@ -8,8 +8,8 @@ import pytest
 
 from consent_store.purposes import Purpose, parse_purpose, purpose_for_channel
 from consent_store.school_year import SchoolYear
-from screening.errors import InvalidSchoolYearError, UnknownPurposeError
-from screening.types import Channel
+from kernel.errors import InvalidSchoolYearError, UnknownPurposeError
+from kernel.types import Channel
 
 
 @pytest.mark.parametrize(

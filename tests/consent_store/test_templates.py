@@ -21,8 +21,8 @@ from consent_store.records import GivenBy
 from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.schema import FaceTemplateRow
 from consent_store.school_year import SchoolYear
-from screening.errors import ConsentRequiredError, RegistryMissingError, TemplateKeyError
-from screening.settings import Settings
+from kernel.errors import ConsentRequiredError, RegistryMissingError, TemplateKeyError
+from kernel.settings import Settings
 from tests.consent_store.conftest import Backend
 from tests.consent_store.helpers import add_pupil, cli, grant
 

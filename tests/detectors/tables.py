@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from spacy.language import Language
 
+from kernel.types import Finding
 from screening.detectors.base import TextDetector
 from screening.nlp import analyse
-from screening.types import Finding
 
 
 def findings(detector: TextDetector, nlp: Language, text: str) -> list[Finding]:

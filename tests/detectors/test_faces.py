@@ -22,11 +22,11 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
 from consent_store.repository import init_registry, open_registry
 from consent_store.school_year import SchoolYear
+from kernel.settings import Settings
+from kernel.types import Action, Channel, Decision, Finding, ImageInput, Post, Severity
 from screening.detectors.faces import FaceConsentDetector
 from screening.faces.enroll import enroll
 from screening.pipeline import Pipeline, build_pipeline
-from screening.settings import Settings
-from screening.types import Action, Channel, Decision, Finding, ImageInput, Post, Severity
 
 PUPIL = "P1"
 #: The stranger: this face of scikit-image's LFW sample (see `stranger`).

@@ -13,11 +13,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from screening.cli.eval import eval_app
-from screening.errors import InputError
+from cli.eval import eval_app
+from kernel.errors import InputError
+from kernel.types import Action
 from screening.eval_text import evaluate, format_report, load_labelled
 from screening.pipeline import Pipeline
-from screening.types import Action
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "dev_posts.jsonl"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from kernel.errors import ConfigError
 from screening.detectors.language import OffensiveLanguageDetector
-from screening.errors import ConfigError
 from screening.nlp import analyse
 from screening.resources import models_dir
 

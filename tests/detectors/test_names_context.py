@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 from spacy.language import Language
 
+from kernel.types import Channel, PostContext
 from screening.detectors.names import NameDetector, load_name_lexicon
 from screening.nlp import analyse
-from screening.types import Channel, PostContext
 
 DETECTOR = NameDetector(load_name_lexicon(), registry=None)
 POST = PostContext(Channel.INSTAGRAM, date(2026, 11, 22))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.errors import ConfigError
 from screening.detectors.names.recognise import NameRecognizer
-from screening.errors import ConfigError
 from screening.name_lists import load_name_lexicon
 
 RECOGNIZER = NameRecognizer(load_name_lexicon())

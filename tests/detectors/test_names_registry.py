@@ -17,11 +17,11 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
 from consent_store.repository import Registry, init_registry, open_registry
 from consent_store.school_year import SchoolYear
+from kernel.errors import RegistryUnavailableError
+from kernel.settings import Settings
+from kernel.types import Channel, ConsentView, Finding, PostContext
 from screening.detectors.names import NameDetector, load_name_lexicon
-from screening.errors import RegistryUnavailableError
 from screening.nlp import analyse
-from screening.settings import Settings
-from screening.types import Channel, ConsentView, Finding, PostContext
 
 LEXICON = load_name_lexicon()
 DAY = date(2026, 11, 22)

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from consent_store.records import PersonInfo, Role
+from kernel.types import Evidence, Finding, Span
 from screening.detectors.names.pupil_context import NameContext
 from screening.detectors.names.registry_link import Candidate
 from screening.detectors.names.verdict import Consent, judge
-from screening.types import Evidence, Finding, Span
 
 OK = Consent(True, False, "valid")
 NONE = Consent(False, False, "no record")

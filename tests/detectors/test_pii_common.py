@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
+from kernel.errors import DetectorRegistryError
 from screening.detectors.base import TextDetector
 from screening.detectors.pii import PII_DETECTORS, register_pii
 from screening.detectors.registry import DetectorRegistry
-from screening.errors import DetectorRegistryError
 from screening.nlp import TextDoc, analyse
 
 EXPECTED = {

@@ -17,17 +17,17 @@ pytest.importorskip("transformers")
 
 from spacy.language import Language  # noqa: E402
 
+from kernel.errors import ModelDirError  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
+from kernel.types import Action, Channel, Post, Severity  # noqa: E402
 from screening.detectors.registry import DetectorRegistry  # noqa: E402
 from screening.detectors.transformer import (  # noqa: E402
     TransformerClassifierDetector,
     build_classifier,
     register_transformers,
 )
-from screening.errors import ModelDirError  # noqa: E402
 from screening.pipeline import Pipeline, build_pipeline  # noqa: E402
 from screening.policy.engine import PolicyOptions  # noqa: E402
-from screening.settings import Settings  # noqa: E402
-from screening.types import Action, Channel, Post, Severity  # noqa: E402
 from tests.detectors import transformer_models as tiny  # noqa: E402
 from tests.detectors.tables import findings  # noqa: E402
 

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
+from kernel.errors import ConfigError, ModelDirError
+from kernel.settings import Settings
 from screening.detectors.transformer.model_dir import (
     Task,
     entity_type,
     label_kinds,
     read_model_dir,
 )
-from screening.errors import ConfigError, ModelDirError
-from screening.settings import Settings
 
 CLS, NER = Task.TEXT_CLASSIFICATION, Task.TOKEN_CLASSIFICATION
 IOB = {0: "O", 1: "B-PER", 2: "I-PER", 3: "B-LOC", 4: "I-LOC"}

@@ -73,8 +73,8 @@ NER_TABLE: list[tuple[str, list[str]]] = [
 def test_ner_finds_person_names(
     ner_dir: Path, nlp_nl: Language, text: str, expected: list[str]
 ) -> None:
+    from kernel.settings import Settings
     from screening.detectors.transformer import build_ner
-    from screening.settings import Settings
 
     det = build_ner(ner_dir, Settings())
     found = list(det.detect(analyse(nlp_nl, text)))
@@ -86,8 +86,8 @@ def test_ner_finds_person_names(
 def test_names_across_window_edges_are_found_once_with_exact_spans(
     ner_dir: Path, nlp_nl: Language
 ) -> None:
+    from kernel.settings import Settings
     from screening.detectors.transformer import build_ner
-    from screening.settings import Settings
 
     det = build_ner(
         ner_dir,
@@ -110,8 +110,8 @@ def test_names_across_window_edges_are_found_once_with_exact_spans(
 
 def test_ner_without_mapping_uses_person_types(tmp_path: Path, nlp_nl: Language) -> None:
     pytest.importorskip("torch")
+    from kernel.settings import Settings
     from screening.detectors.transformer import build_ner
-    from screening.settings import Settings
     from tests.detectors import transformer_models as tiny
 
     folder = tiny.build_ner(tmp_path / "ner", toml=None, probability=0.6)

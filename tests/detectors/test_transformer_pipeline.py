@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from kernel.errors import ModelDirError
+from kernel.settings import Settings
+from kernel.types import Action, Channel, Post
 from screening.detectors.registry import DetectorRegistry
 from screening.detectors.transformer import register_transformers
-from screening.errors import ModelDirError
 from screening.pipeline import build_pipeline
-from screening.settings import Settings
-from screening.types import Action, Channel, Post
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_ERROR = 3
@@ -75,10 +75,10 @@ def test_without_torch_and_transformers_everything_works_as_before(tmp_path: Pat
                 return None
 
         sys.meta_path.insert(0, NotInstalled())
-        from screening.errors import ModelDirError
+        from kernel.errors import ModelDirError
         from screening.pipeline import build_pipeline
-        from screening.settings import Settings
-        from screening.types import Channel, Post
+        from kernel.settings import Settings
+        from kernel.types import Channel, Post
 
         post = Post("Bel me op 06-12345678", Channel.INSTAGRAM, date(2026, 3, 1))
         settings = Settings(text_classifier_dir=None)
@@ -159,7 +159,7 @@ def test_a_fresh_process_screens_offline_with_sockets_blocked(tmp_path: Path) ->
         socket.create_connection = refuse
         socket.getaddrinfo = refuse
         sys.argv = ["screening", "check", "--json", "Jantje is een idioot."]
-        from screening.cli.main import main
+        from cli.main import main
 
         main()
         """,

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
+from kernel.types import Box
 from screening.faces.detect import (
     DetectionConfig,
     detect_faces,
@@ -19,7 +20,6 @@ from screening.faces.detect import (
 from screening.faces.models import FaceModels, load_face_models
 from screening.faces.types import DetectedFace
 from screening.images.intake import DecodedImage, decode_image
-from screening.types import Box
 from tests.images.drawing import jpeg_bytes, png_bytes
 
 skimage_data = pytest.importorskip("skimage.data")

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pytest
 
+from kernel.settings import Settings
+from kernel.types import Box
 from screening.faces.detect import detect_faces, load_detection_config
 from screening.faces.models import load_face_models
-from screening.settings import Settings
-from screening.types import Box
 from tests.conftest import shared_params, shared_path
 from tests.faces.test_detect import decode, iou
 

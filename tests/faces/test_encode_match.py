@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
+from kernel.types import Box
 from screening.faces.encode import DESCRIPTOR_SIZE, encode_faces, face_chips
 from screening.faces.match import (
     Gallery,
@@ -27,7 +28,6 @@ from screening.faces.models import ENCODER_MODEL_ID, FaceModels, load_face_model
 from screening.faces.types import DetectedFace, Match
 from screening.images.intake import DecodedImage
 from screening.images.metadata import ImageMetadata
-from screening.types import Box
 
 NAN = math.nan
 

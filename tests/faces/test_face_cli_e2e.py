@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from consent_store.repository import init_registry
-from screening.settings import Settings
+from kernel.settings import Settings
 from tests.conftest import shared_path
 
 PUBLISH, HOLD = 0, 1

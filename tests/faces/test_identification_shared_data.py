@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kernel.settings import Settings
+from kernel.types import Box
 from screening.faces.encode import encode_faces
 from screening.faces.match import Gallery, MatchThresholds, classify, load_match_thresholds
 from screening.faces.models import FaceModels, load_face_models
 from screening.faces.types import DetectedFace
 from screening.images.intake import decode_image
-from screening.settings import Settings
-from screening.types import Box
 from tests.conftest import shared_path
 
 pytestmark = pytest.mark.shared

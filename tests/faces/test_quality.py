@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFilter
 
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
+from kernel.types import Box
 from screening.faces.detect import detect_faces, load_detection_config
 from screening.faces.models import FaceModels, load_face_models
 from screening.faces.quality import (
@@ -21,7 +22,6 @@ from screening.faces.quality import (
     yaw_degrees,
 )
 from screening.faces.types import DetectedFace, Point
-from screening.types import Box
 from tests.faces.test_detect import ASTRONAUT_FACE, astronaut, decode, encode, scaled
 
 

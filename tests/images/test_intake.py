@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from screening.errors import UnreadableImageError
+from kernel.errors import UnreadableImageError
 from screening.images.intake import decode_image
 from tests.images.drawing import _picture
 

@@ -11,10 +11,10 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from screening.errors import UnreadableImageError
+from kernel.errors import UnreadableImageError
+from kernel.types import Action, Channel, ImageInput, Post
 from screening.images.intake import decode_image
 from screening.pipeline import Pipeline
-from screening.types import Action, Channel, ImageInput, Post
 from tests.images.drawing import _picture
 
 LIMITS = {"max_bytes": 8 * 1024 * 1024, "max_pixels": 40_000_000, "max_side": 1200}

@@ -8,8 +8,8 @@ from datetime import date
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from kernel.types import Action, Channel, ImageInput, Post
 from screening.pipeline import Pipeline
-from screening.types import Action, Channel, ImageInput, Post
 from tests.images.drawing import _picture
 
 

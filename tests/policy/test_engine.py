@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from screening.pipeline import Pipeline, build_pipeline
-from screening.policy.engine import PolicyOptions, decide, normalise_value
-from screening.policy.pack import load_packs
-from screening.types import (
+from kernel.types import (
     Action,
     Channel,
     Evidence,
@@ -17,6 +14,9 @@ from screening.types import (
     Severity,
     Span,
 )
+from screening.pipeline import Pipeline, build_pipeline
+from screening.policy.engine import PolicyOptions, decide, normalise_value
+from screening.policy.pack import load_packs
 
 TEXT = "Bel 0612345678 of mail a@b.nl"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from screening.errors import PolicyPackError, UnknownPolicyError
+from kernel.errors import PolicyPackError, UnknownPolicyError
+from kernel.types import Severity
 from screening.policy.pack import builtin_pack_files, load_packs, parse_pack
-from screening.types import Severity
 
 MINIMAL = """
 id = "mini"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from screening.errors import InputError
+from kernel.errors import InputError
 from screening.training.corpora import bio_doc, read_bio, read_conllu, split_every
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.errors import InputError
+from kernel.errors import InputError
 from screening.training.language_corpus import LABELS, held_out, read_rows, split
 
 HEADER = "id\ttext\tlabel\ttarget\tform\tnote\n"

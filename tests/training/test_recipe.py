@@ -35,7 +35,7 @@ def test_recipe_smoke_trains_joins_and_loads(tmp_path: Path) -> None:
 
 
 def test_recipe_reports_missing_training_files(tmp_path: Path) -> None:
-    from screening.errors import InputError
+    from kernel.errors import InputError
 
     with pytest.raises(InputError) as err:
         train(tmp_path, tmp_path / "model", tmp_path / "work", "open", limit=5, max_steps=1)

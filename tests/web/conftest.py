@@ -20,8 +20,8 @@ from api.app import create_app
 from api.auth import Role
 from api.services import Services, build_services
 from consent_store.repository import init_registry
+from kernel.settings import Settings
 from screening.pipeline import Pipeline
-from screening.settings import Settings
 
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]*)"')
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.services import Services
-from screening.errors import UnknownPersonError
+from kernel.errors import UnknownPersonError
 from tests.web.conftest import sign_in
 
 HEADER = (

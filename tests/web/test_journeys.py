@@ -36,7 +36,7 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo
 from consent_store.records import Role as PersonRole
 from consent_store.school_year import SchoolYear
-from screening.types import Box, Channel, ImageInput, Post
+from kernel.types import Box, Channel, ImageInput, Post
 from tests.web.conftest import astronaut_jpeg, web_settings
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from api.services import Services
 from consent_store.purposes import Purpose
 from consent_store.records import PersonInfo, Role
 from consent_store.school_year import SchoolYear
-from screening.errors import UnknownPersonError
+from kernel.errors import UnknownPersonError
 from tests.web.conftest import jpeg
 
 YEAR = str(SchoolYear.of(date.today()))

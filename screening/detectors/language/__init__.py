@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kernel.settings import Settings
 from screening.detectors.language.detector import OffensiveLanguageDetector
 from screening.detectors.registry import DetectorRegistry
 from screening.resources import models_dir
-from screening.settings import Settings
 
 __all__ = ["OffensiveLanguageDetector", "register_language"]
 

@@ -41,6 +41,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
+from kernel.settings import Settings
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.language.clauses import (
     CUES_FOR_LABEL,
@@ -62,8 +64,6 @@ from screening.detectors.language.words import DELIBERATE, Hit, Words
 from screening.detectors.pii._common import best_non_overlapping, make_finding
 from screening.nlp import TextDoc
 from screening.resources import models_dir
-from screening.settings import Settings
-from screening.types import Evidence, Finding
 
 _CLASSES = {
     "INS": r"[^ §]+§[a-z]*i[a-z]*",

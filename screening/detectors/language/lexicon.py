@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kernel.errors import ConfigError
 from screening.detectors.language.normalise import Rendered, canonical_word
-from screening.errors import ConfigError
 from screening.resources import read_lines
 
 #: Negations in canonical form ("geen" -> "gen", "nooit" -> "noit").

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screening.errors import ConfigError
+from kernel.errors import ConfigError
 
 if TYPE_CHECKING:
     from spacy.language import Language

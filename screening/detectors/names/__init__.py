@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kernel.settings import Settings
 from screening.detectors.names.detector import NameDetector
 from screening.detectors.registry import DetectorRegistry
 from screening.name_lists import NameLexicon, load_name_lexicon
 from screening.resources import models_dir
-from screening.settings import Settings
 
 if TYPE_CHECKING:
     from consent_store.repository import Registry

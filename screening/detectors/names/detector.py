@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from consent_store.purposes import Purpose, purpose_for_channel
+from kernel.errors import RegistryError
+from kernel.types import Evidence, Finding, PostContext, Span
 from screening.detectors.base import TextDetector
 from screening.detectors.names.chat import chat_names
 from screening.detectors.names.entities import entities, merge
@@ -26,10 +28,8 @@ from screening.detectors.names.verdict import Consent, Verdict, judge
 from screening.detectors.pii.address import AddressDetector
 from screening.detectors.pii.age import AgeDetector
 from screening.detectors.sensitive import SensitiveFactsDetector
-from screening.errors import RegistryError
 from screening.name_lists import NameLexicon
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding, PostContext, Span
 
 if TYPE_CHECKING:
     from consent_store.records import PersonInfo

@@ -26,11 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from kernel.types import Finding
 from screening.detectors.names.recognise import NameSpan
 from screening.detectors.names.tokens import Word
 from screening.detectors.pii.age import NUMBER_WORDS
 from screening.name_lists import NameLexicon
-from screening.types import Finding
 
 #: Oldest age that still says "pupil" (primary and secondary school, and a year to spare).
 MAX_PUPIL_AGE = 19

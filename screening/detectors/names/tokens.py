@@ -14,7 +14,11 @@ from typing import NamedTuple
 
 # A word: letters, with hyphens or apostrophes inside ("Jan-Willem", "d'Sluis", "ib'er").
 _WORD = re.compile(r"[^\W\d_]+(?:['’`-][^\W\d_]+)*")
-_SKIP = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][^\W_][\w.-]*")
+# Links, @handles and #hashtags by pattern; e-mail addresses per white-space separated token
+# (`_mail_like`), because a pattern like \S+@\S+\.\S+ backtracks for minutes over one long
+# token full of '@' ("a@a@a@...", a hostile post).
+_SKIP = re.compile(r"(?:https?://|www\.)\S+|[@#][^\W_][\w.-]*")
+_TOKEN = re.compile(r"\S+")
 _POSSESSIVE = ("'s", "’s")
 _SENTENCE_END = re.compile(r"[.!?]")
 _LOOSE = frozenset(':;"“”‘’«»•*-–—(')
@@ -70,10 +74,28 @@ class Word(NamedTuple):
     capitalised: bool
 
 
+def _mail_like(token: str) -> bool:
+    r"""Whether a token reads as an e-mail address: an '@' after its first character, then a
+    dot with a character on each side (what \S+@\S+\.\S+ matched, found in linear time)."""
+    at = token.find("@", 1)
+    return at >= 0 and token.find(".", at + 2, len(token) - 1) >= 0
+
+
 def _skipped(text: str) -> list[tuple[int, int]]:
+    """The ranges not read for names (sorted, not overlapping)."""
     if "@" not in text and "#" not in text and "/" not in text and "www." not in text:
         return []
-    return [m.span() for m in _SKIP.finditer(text)]
+    spans = [m.span() for m in _SKIP.finditer(text)]
+    if "@" in text:
+        spans += [m.span() for m in _TOKEN.finditer(text) if _mail_like(m.group())]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _ends_sentence(gap: str, previous: str, initials: frozenset[str]) -> bool:

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from kernel.types import Evidence, Finding, Span
 from screening.detectors.base import TextDetector
-from screening.types import Evidence, Finding, Span
 
 #: Horizontal white space only: a personal datum never continues across a line break.
 SP = r"[ \t\u00a0]"

@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from stdnum.nl import postcode as stdnum_postcode
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import (
     SP,
@@ -35,7 +36,6 @@ from screening.detectors.pii._common import (
 )
 from screening.detectors.pii.dates import MONTHS
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 #: Endings of Dutch street names (lower case), longest first in the regex.
 STREET_SUFFIXES: tuple[str, ...] = (

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import (
     SP,
@@ -24,7 +25,6 @@ from screening.detectors.pii._common import (
     words,
 )
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 NUMBER_WORDS: dict[str, int] = {
     "één": 1,

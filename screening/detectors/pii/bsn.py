@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from stdnum.nl import bsn as stdnum_bsn
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import (
     SP,
@@ -21,7 +22,6 @@ from screening.detectors.pii._common import (
 )
 from screening.detectors.pii.iban import iban_like_spans
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 # Not glued to letters, digits or number punctuation: "NL91ABNA0417164300", "1.234567890",
 # "06-12345678" and "+31612345678" have no BSN inside.

@@ -10,11 +10,11 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import Context, Pattern, make_finding, quoted
 from screening.detectors.pii.dates import DateMatch, find_dates
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 _ANY = re.compile(r".+", re.DOTALL)  # the dates come from find_dates, not from this pattern
 # A sentence ends at ! ? or a line break, or at a full stop before a capital ("geb. 12 maart"

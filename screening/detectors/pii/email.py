@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import (
     SP,
@@ -19,7 +20,6 @@ from screening.detectors.pii._common import (
     with_context,
 )
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 # Local part: word characters and . % + - (not starting or ending with a dot), at most 64.
 _LOCAL = r"(?<![\w.%+-])(?P<local>[^\W_](?:[\w.%+-]{0,62}[\w%+-])?)"

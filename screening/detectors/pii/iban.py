@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from stdnum import iban as stdnum_iban
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import (
     SP,
@@ -19,7 +20,6 @@ from screening.detectors.pii._common import (
     with_context,
 )
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 # Country code in capitals, check digits, then groups of four (or the same run without
 # spaces); the last group may be shorter. Validation decides where the number really ends.

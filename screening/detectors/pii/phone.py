@@ -20,6 +20,7 @@ from typing import ClassVar
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberType
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import (
     Context,
@@ -32,7 +33,6 @@ from screening.detectors.pii._common import (
 from screening.detectors.pii.dates import find_dates
 from screening.detectors.pii.iban import iban_like_spans
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 # What a number we would report starts with: + or 00, a trunk 0, or ( before either; then at
 # least six characters of digits and separators. Not glued to a letter or digit before it, nor

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from kernel.errors import ConfigError
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.language.lexicon import Phrase, PhraseIndex, compile_phrase
 from screening.detectors.language.normalise import (
@@ -32,10 +34,8 @@ from screening.detectors.language.normalise import (
     render,
 )
 from screening.detectors.pii._common import best_non_overlapping, make_finding
-from screening.errors import ConfigError
 from screening.nlp import TextDoc
 from screening.resources import models_dir, read_lines
-from screening.types import Evidence, Finding
 
 _SCORE = re.compile(r"\s+@([0-9.]+)$")
 # "uw kind", "je moeder" address every reader, not one person: not possessives here.

@@ -12,14 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar, cast
 
+from kernel.errors import ModelDirError
+from kernel.settings import Settings
 from screening.detectors.registry import DetectorRegistry
 from screening.detectors.transformer.classifier import TransformerClassifierDetector
 from screening.detectors.transformer.loading import LoadedModel, load_model
 from screening.detectors.transformer.model_dir import Task
 from screening.detectors.transformer.ner import TransformerNerDetector
 from screening.detectors.transformer.windows import run_batched
-from screening.errors import ModelDirError
-from screening.settings import Settings
 
 __all__ = [
     "TransformerClassifierDetector",

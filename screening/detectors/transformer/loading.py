@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kernel.errors import ModelDirError
 from screening.detectors.transformer.model_dir import ModelSpec, Task, read_model_dir
-from screening.errors import ModelDirError
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase

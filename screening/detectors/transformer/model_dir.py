@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from screening.errors import ModelDirError
+from kernel.errors import ModelDirError
 
 SCREENING_TOML = "screening.toml"
 WEIGHTS = "model.safetensors"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.pii._common import make_finding
 from screening.detectors.transformer.loading import LoadedModel
@@ -29,7 +30,6 @@ from screening.detectors.transformer.windows import (
     run_batched,
 )
 from screening.nlp import TextDoc
-from screening.types import Evidence, Finding
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from screening.errors import ModelDirError
+from kernel.errors import ModelDirError
 
 if TYPE_CHECKING:
     import torch

@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from screening.errors import ScreeningError
-from screening.settings import Settings
+from kernel.errors import ScreeningError
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from screening.errors import (
+from kernel.errors import (
     InputError,
-    InvalidDateError,
     TextEncodingError,
     TextTooLongError,
     UnknownChannelError,
 )
-from screening.types import Channel, ImageInput, Post
-
-_DUTCH_DATE_RE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+from kernel.inputs import parse_date
+from kernel.types import Channel, ImageInput, Post
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -54,21 +51,6 @@ def parse_channel(value: str) -> Channel:
         raise UnknownChannelError(
             f"unknown channel {value!r}; choose one of: {valid}",
             f"onbekend kanaal {value!r}; kies uit: {valid}",
-        ) from None
-
-
-def parse_date(value: str) -> date:
-    """A date as YYYY-MM-DD or DD-MM-YYYY."""
-    text = value.strip()
-    try:
-        m = _DUTCH_DATE_RE.match(text)
-        if m:
-            return date(int(m[3]), int(m[2]), int(m[1]))
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise InvalidDateError(
-            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-01",
-            f"{value!r} is geen datum; schrijf hem als JJJJ-MM-DD, bijv. 2026-09-01",
         ) from None
 
 

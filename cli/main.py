@@ -19,26 +19,26 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from screening.cli.audit import audit
-from screening.cli.errors import fail
-from screening.cli.eval import eval_app
-from screening.cli.inputs import (
+from cli.audit import audit
+from cli.errors import fail
+from cli.eval import eval_app
+from cli.inputs import (
     decode_text,
     parse_channel,
-    parse_date,
     parse_jsonl_line,
     read_image,
     read_limited,
 )
-from screening.cli.keys import keys_app
-from screening.cli.models import models_app
-from screening.cli.registry import registry_app
-from screening.cli.serve import serve
+from cli.keys import keys_app
+from cli.models import models_app
+from cli.registry import registry_app
+from cli.serve import serve
+from kernel.errors import EmptyTextError, InputError, ScreeningError
+from kernel.inputs import parse_date
+from kernel.settings import Settings
+from kernel.types import Action, Channel, Decision, Post
 from screening.decision_json import decision_to_dict
-from screening.errors import EmptyTextError, InputError, ScreeningError
 from screening.messages import Lang
-from screening.settings import Settings
-from screening.types import Action, Channel, Decision, Post
 
 
 class Exit(IntEnum):
@@ -202,7 +202,7 @@ def check(
     if as_json:
         typer.echo(json.dumps(decision_to_dict(decision), ensure_ascii=False, indent=2))
     else:
-        from screening.cli.render import render_decision
+        from cli.render import render_decision
 
         render_decision(Console(), decision, post, language)
     raise typer.Exit(_exit_for([decision]))

@@ -16,11 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from screening.cli.errors import command_errors, fail
-from screening.cli.inputs import parse_date
-from screening.errors import InputError
+from cli.errors import command_errors, fail
+from kernel.errors import InputError
+from kernel.inputs import parse_date
+from kernel.settings import Settings
 from screening.messages import Lang
-from screening.settings import Settings
 
 if TYPE_CHECKING:
     from consent_store.purposes import Purpose
@@ -87,7 +87,7 @@ def _role(value: str) -> Role:
     try:
         return Role(value.strip().lower())
     except ValueError:
-        from screening.errors import InvalidPersonDataError
+        from kernel.errors import InvalidPersonDataError
 
         raise InvalidPersonDataError(
             f"unknown role {value!r}; choose pupil, staff or intern",
@@ -101,7 +101,7 @@ def _given_by(value: str, allowed: tuple[str, ...]) -> GivenBy:
 
     text = value.strip().lower()
     if text not in allowed:
-        from screening.errors import InvalidPersonDataError
+        from kernel.errors import InvalidPersonDataError
 
         raise InvalidPersonDataError(
             f"--given-by {value!r} is not allowed here; choose {', '.join(allowed)}",

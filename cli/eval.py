@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from screening.cli.errors import command_errors, fail
-from screening.errors import InputError, ScreeningError
+from cli.errors import command_errors, fail
+from kernel.errors import InputError, ScreeningError
+from kernel.settings import Settings
 from screening.messages import Lang
-from screening.settings import Settings
 
 eval_app = typer.Typer(
     name="eval",

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from screening.errors import ScreeningError
+from kernel.errors import ScreeningError
 from screening.messages import Lang
 
 log = logging.getLogger(__name__)

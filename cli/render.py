@@ -7,8 +7,8 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from kernel.types import Action, Decision, Post, Severity
 from screening.messages import Lang, action_text, kind_advice, kind_label, severity_text
-from screening.types import Action, Decision, Post, Severity
 
 _CONTEXT = 40
 

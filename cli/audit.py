@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from screening.cli.errors import fail
-from screening.errors import InputError, ScreeningError
+from cli.errors import fail
+from kernel.errors import InputError, ScreeningError
+from kernel.settings import Settings
 from screening.messages import Lang
-from screening.settings import Settings
 
 if TYPE_CHECKING:
     from screening.audit.runner import AuditOptions
@@ -123,9 +123,10 @@ def audit(
                 "give a SOURCE and --out DIR (or only --purge-cache)",
                 "geef een BRON en --out MAP (of alleen --purge-cache)",
             )
+        from cli.inputs import parse_channel
+        from kernel.inputs import parse_date
         from screening.audit.runner import AuditOptions
         from screening.audit.sources import SourceDefaults
-        from screening.cli.inputs import parse_channel, parse_date
 
         options = AuditOptions(
             source=source,

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from screening.cli.errors import command_errors, fail
-from screening.errors import InputError
+from cli.errors import command_errors, fail
+from kernel.errors import InputError
 from screening.messages import Lang
 
 models_app = typer.Typer(
@@ -29,7 +29,7 @@ _Seed = Annotated[int, typer.Option("--seed", help="Vaste seed.")]
 
 
 def _lang() -> Lang:
-    from screening.settings import Settings
+    from kernel.settings import Settings
 
     return "en" if Settings().lang == "en" else "nl"
 
@@ -123,8 +123,8 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")] = False,
 ) -> None:
     """Welk taalmodel screent: naam, versie, sha256, componenten, variant."""
+    from kernel.settings import Settings
     from screening.nlp import load_nlp
-    from screening.settings import Settings
 
     settings = Settings()
     with command_errors(_lang(), "models info"):

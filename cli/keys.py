@@ -13,10 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from screening.cli.errors import command_errors, fail
-from screening.errors import InputError
+from cli.errors import command_errors, fail
+from kernel.errors import InputError
+from kernel.settings import Settings
 from screening.messages import Lang
-from screening.settings import Settings
 
 if TYPE_CHECKING:
     from api.auth import KeyStore
