@@ -25,6 +25,8 @@ except for threats.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,9 @@ from screening.resources import read_lines
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+
+_CLASS_NAME = re.compile(r"^[1-8][a-z]{1,4}$")  # a class: "2c", "3b", "4havo"
 
 
 def _set(words: str) -> frozenset[str]:
@@ -113,6 +118,10 @@ BELONG = _set("horen hoort thuis thuishoren thuishoort")
 POSSESSIVES = _set("je jouw zijn haar mijn hun uw ons onze jullie")
 VEHICLES = _set("vrachtwagen trein tram auto bus")
 GIVE_GET = _set("krijg krijgt krijgen geef geeft geven verkopen verkoop")
+HAVE = _set("heb hebt heeft hebben")
+#: Harm someone gives on purpose ("moet een kogel krijgen"), and a harm told as had.
+GIVEN_HARM = _set("kogel")
+TOLD_RECEIVED = _set("gehad gekregen gegeven kreeg kregen")
 PREPOSITIONS = _set(
     "tussen naast achter rond rondom vanwege met aan van in tegen over door voor bij naar uit "
     "op onder tegen zonder tijdens"
@@ -148,6 +157,57 @@ VERB_COLLISIONS = _set("stel stelt stelde stelden gesteld steld")
 
 PHRASE_ADJECTIVES = _set("echte echt normale volwaardige gewone goede")
 
+#: Whose body part is hurt: "ik breek je benen", "ik sla hem zijn kop in".
+BODY_OWNERS = _set("je jouw zijn haar hun z'n d'r jullie uw")
+#: The speaker's own copula: "ik ben zo'n sukkel", "wat een loser ben ik", "wij zijn ...".
+SELF_SUBJECTS = _set("ik we wij 'k ikke")
+SELF_COPULAS = _set("ben zijn was waren blijf blijven word worden lijk lijken voel voelen")
+REFLEXIVE_SELF = _set("mezelf mijzelf onszelf")
+#: A passive auxiliary: the one aimed at is the subject ("X moeten geslagen worden").
+PASSIVE = _set("worden wordt word werd werden")
+PRESENT_PASSIVE = _set("worden wordt word")
+FUTURE_TIMES = _set(
+    "morgen vanavond vannacht straks zaterdag zondag maandag dinsdag woensdag "
+    "donderdag vrijdag binnenkort"
+)
+#: "het zijn ratten", "dat zijn dieren": a neuter pronoun before a plural copula points back.
+NEUTER_POINTERS = _set("het 't dat dit")
+PLURAL_COPULAS = _set("zijn waren blijven worden")
+#: Where a group is said to belong instead: "horen in de keuken", "horen in Afrika".
+RELEGATION_PREPOSITIONS = _set("in op bij achter naar")
+#: Imperatives that put someone out with a particle of exclusion: "stuur ze terug".
+EXPELLING = _set("stuur jaag zet schop gooi trap knikker flikker donder smijt sluit")
+#: Exclusion words that are also plain prepositions or adverbs ("Uit Syrië kwamen ...").
+PARTICLES_OF_EXCLUSION = _set("uit buiten terug weg eruit apart verboden")
+HOME_PLACES = _set("nederland holland europa hier")
+#: Group words that do not name a group as the head of a compound ("brandweermannen").
+UNCOMPOUNDED_GROUPS = _set("vrouwen vrouw manen man meiden meid meisjes jongens polen pol")
+#: Heads of compounds that name people: "vluchtelingenkinderen", "ADHD-kinderen".
+COMPOUND_HEADS = (
+    "kinderen",
+    "kindjes",
+    "kind",
+    "jongens",
+    "jongen",
+    "meisjes",
+    "meisje",
+    "meiden",
+    "mensen",
+    "vrouwen",
+    "mannen",
+    "ouders",
+    "families",
+    "familie",
+    "gezinnen",
+    "gezin",
+    "leerlingen",
+    "leerling",
+    "jongeren",
+    "gasten",
+    "buren",
+    "tuig",
+)
+
 _MEMO_LIMIT = 50_000  # words remembered per list; a long-running server sees endless words
 
 #: Predicates that carry their own negation ("zijn geen mensen", "horen hier niet").
@@ -159,6 +219,9 @@ NEGATIVE_PREDICATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("derogatory", ("niets", "waard")),
     ("derogatory", ("niet", "te", "vertrouwen")),
     ("exclusion", ("niet", "welkom")),
+    ("exclusion", ("niks", "te", "zoeken")),
+    ("exclusion", ("niets", "te", "zoeken")),
+    ("exclusion", ("niet", "te", "zoeken")),
 )
 
 
@@ -200,6 +263,9 @@ class _Tok:
     participle: bool
     pos: str
     person_entity: bool
+    place_entity: bool = False  # the named-entity tagger's LOC: "Afrika", "Marokko"
+    head: int = -1  # the parser's head, as an index into the same token list (-1: none)
+    dep: str = ""
     classes: dict[str, str] = field(default_factory=dict)  # class -> the list entry
 
 
@@ -335,7 +401,11 @@ class ClauseRules:
             return Lexeme((e, noun_forms(e), ()) for e in _entries(folder / file))
 
         def adjectives(file: str) -> Lexeme:
-            return Lexeme((e, adjective_forms(e), ()) for e in _entries(folder / file))
+            # With the nominal plural too: "geesteszieken", "gestoorden" (said of people).
+            return Lexeme(
+                (e, (f := adjective_forms(e)) | {x + "n" for x in f if x.endswith("e")}, ())
+                for e in _entries(folder / file)
+            )
 
         self.violence = verbs("violence.txt")
         self.hatred = verbs("hatred.txt")
@@ -361,6 +431,11 @@ class ClauseRules:
         self.guards = Lexeme(
             (e, noun_forms(e), ()) for e in _entries(folder / "context_guards.txt")
         )
+        sport = _entries(folder / "sport_frames.txt")
+        self.sport = Lexeme((e, noun_forms(e), ()) for e in sport)
+        self.sport_endings = tuple(e for e in sport if len(e) >= 4)
+        self.body_violence = verbs("body_violence.txt")
+        self.relegation = nouns("relegation_places.txt")
 
     # -- reading the doc --------------------------------------------------------------------
 
@@ -368,6 +443,10 @@ class ClauseRules:
         text = doc.text
         quoted_at = _quoted_offsets(text)
         out: list[_Tok] = []
+        index_of: dict[int, int] = {}  # spaCy token index -> index into `out`
+        heads: list[int] = []
+        # The parser's heads as offsets, read at once: far cheaper than `Token.head` per token.
+        relative: list[int] = doc.to_array("HEAD").astype("int64").tolist() if len(doc) else []
         sentence_start = True
         for t in doc:
             if t.is_space:
@@ -388,9 +467,15 @@ class ClauseRules:
                     participle="Part" in t.morph.get("VerbForm", []),
                     pos=t.pos_,
                     person_entity=t.ent_type_ == "PER",
+                    place_entity=t.ent_type_ == "LOC",
+                    dep=t.dep_,
                 )
             )
+            index_of[t.i] = len(out) - 1
+            heads.append(t.i + relative[t.i])
             sentence_start = low in SENTENCE_ENDS or (t.whitespace_ == "" and "\n" in t.text)
+        for tok, head in zip(out, heads, strict=True):
+            tok.head = index_of.get(head, -1)
         return out
 
     def _classify(self, toks: list[_Tok], clause: list[_Tok]) -> None:
@@ -410,9 +495,15 @@ class ClauseRules:
                 t.classes["derogatory_verb"] = dv
             canon = canonical_word(t.low)
             protected_adjective = self.protected_adjectives.match(t, words) is not None
-            if canon in self.words.groups or (
-                # chat spelling drops a final n: "migrante", "marokkane" (not "blinde")
-                canon.endswith("e") and canon + "n" in self.words.groups and not protected_adjective
+            if (
+                canon in self.words.groups
+                or (
+                    # chat spelling drops a final n: "migrante", "marokkane" (not "blinde")
+                    canon.endswith("e")
+                    and canon + "n" in self.words.groups
+                    and not protected_adjective
+                )
+                or self._group_compound(t.low)
             ):
                 t.classes["protected"] = t.text
             elif (
@@ -443,15 +534,27 @@ class ClauseRules:
                     x.classes["target_part"] = t.text
             if "protected" in t.classes and nxt is not None and self.human_nouns.match(nxt, words):
                 nxt.classes["protected"] = f"{t.text} {nxt.text}"  # "zwarte mensen"
-            human = self.human_nouns.match(t, words)
+            human = self.human_nouns.match(t, words) or self._human_compound(t)
             if (human is not None and prev in DEMONSTRATIVES) or prev == "soort":
                 t.classes["group_reference"] = f"{prev} {t.low}"
+            elif (
+                prev in DEMONSTRATIVES
+                and (label := self.dehumanising.match(t, words)) is not None
+                and t.low != label
+                # words for people, not animals: "gelukszoekers", "terroristen" (not "ratten")
+                and t.low.endswith(("ers", "eurs", "aars", "isten", "anten", "enten", "lingen"))
+            ):
+                # "die gelukszoekers", "al die profiteurs": a label used as the group's name
+                t.classes["other_group"] = t.low
             elif t.low in GROUP_PRONOUNS and not (
                 t.low == "die"
                 and nxt is not None
                 and nxt.low.isalpha()
                 and self._nounish(nxt, words)
             ):
+                t.classes["pronoun"] = t.low
+            elif t.low in NEUTER_POINTERS and nxt is not None and nxt.low in PLURAL_COPULAS:
+                # "Het zijn ratten", "dat zijn beesten": a group named before, if any.
                 t.classes["pronoun"] = t.low
             if (d := self.dehumanising.match(t, words)) is not None:
                 t.classes["dehumanising"] = d
@@ -502,17 +605,67 @@ class ClauseRules:
             )
             if t.low in YOU and not possessive:  # "je slag", "je foto's" is no target
                 t.classes["you"] = t.low
-            elif t.person_entity and "protected" not in t.classes:
+            elif (
+                t.person_entity or (t.pos == "PROPN" and prev == "die" and t.text[:1].isupper())
+            ) and "protected" not in t.classes:
                 t.classes["person"] = t.text
+            elif _CLASS_NAME.match(t.low) and (prev in ("klas", "groep", "heel", "uit", "van")):
+                t.classes["other_group"] = f"{prev} {t.low}"  # "heel 2C", "die meiden van 1d"
             elif (
                 canon in self.words.persons
                 or (human is not None and prev in DEMONSTRATIVES)
                 or t.low in ("hij", "hem")
+                or (
+                    # "ik ga haar in elkaar slaan", "ik vind haar dom"; not "haar fiets"
+                    t.low in ("haar", "hen")
+                    and t.pos == "PRON"
+                    and (
+                        nxt is None
+                        or nxt.pos not in ("NOUN", "PROPN", "ADJ")
+                        or (nxt.pos == "ADJ" and not nxt.low.endswith("e"))  # "haar echt ..."
+                    )
+                )
             ):
                 t.classes["person"] = t.low
             elif human is not None and "protected" not in t.classes:
                 # "de decaan", "onze buschauffeur"; in the plural a group: "leerlingen"
                 t.classes["person" if t.low == human else "other_group"] = t.low
+
+    def _human_compound(self, tok: _Tok) -> str | None:
+        """A compound whose head is a word for a person: "muziekleraar", "gymjuf"."""
+        low = tok.low
+        if tok.pos not in ("NOUN", "PROPN") or len(low) < 8 or not low.isalpha():
+            return None
+        for k in range(3, len(low) - 4):
+            head = low[k:]
+            entries = self.human_nouns.by_form.get(head)
+            if entries:
+                # The singular names one person ("die muziekleraar"), the plural a group.
+                return low if head == entries[0] else entries[0]
+        return None
+
+    def _group_compound(self, low: str) -> bool:
+        """A compound naming people of a protected group: "vluchtelingenkinderen",
+        "ADHD-kinderen", "moslimjongens" (a group or condition, then a word for people)."""
+        if len(low) < 8:
+            return False
+        groups = self.words.groups
+        # "woonwagenzigeuners", "bootvluchtelingen": a group word as the head (not a sex:
+        # "brandweermannen"; not "polen": "noordpolen").
+        for k in range(3, len(low) - 5):
+            head = canonical_word(low[k:])
+            if head in groups and head not in UNCOMPOUNDED_GROUPS and low[:k].isalpha():
+                return True
+        if not low.endswith(COMPOUND_HEADS):
+            return False
+        head = next(h for h in COMPOUND_HEADS if low.endswith(h))
+        prefix = low[: -len(head)].rstrip("-")
+        if len(prefix) < 3 or not prefix.replace("'", "").isalpha():
+            return False
+        candidates = (prefix, prefix.removesuffix("s"), prefix.removesuffix("en"))
+        return any(
+            canonical_word(c) in groups or c in self.conditions for c in candidates if len(c) >= 3
+        )
 
     def _condition_after(self, clause: list[_Tok], k: int) -> int | None:
         """The position of a condition word in "met (een) ADHD" right after `k`, if any."""
@@ -553,12 +706,22 @@ class ClauseRules:
         cued: list[tuple[int, int, frozenset[str]]] = []
         sentences = list(_sentences(toks))
         all_words = frozenset(t.low for t in toks) | frozenset(t.lemma for t in toks)
-        guarded = any(
+        # A story or game excuses all violence; sport only its own idiom ("afmaken"), not a
+        # verb only people undergo ("neersteken"): `frame` is "story", "sport" or "".
+        frame = ""
+        if any(
             self.guards.match(t, all_words) is not None or t.low.endswith(self.guard_endings)
             for t in toks
-        )
+        ):
+            frame = "story"
+        elif any(
+            self.sport.match(t, all_words) is not None or t.low.endswith(self.sport_endings)
+            for t in toks
+        ):
+            frame = "sport"
         hits: list[ClauseHit] = []
         recent_groups: list[tuple[int, _Target]] = []  # (sentence number, group)
+        recent_persons: list[tuple[int, _Target]] = []  # (sentence number, person)
         for number, sentence in enumerate(sentences):
             sentence_words = frozenset(t.low for t in sentence)
             counter = self._counter_speech(sentence, sentence_words)
@@ -570,7 +733,7 @@ class ClauseRules:
             sentence_targets: list[_Target] = []
             for clause in _clauses(sentence):
                 self._classify(toks, clause)
-                targets = list(self._targets(clause, recent_groups, number))
+                targets = list(self._targets(clause, recent_groups, number, recent_persons))
                 sentence_targets += targets
                 clause_words = frozenset(t.low for t in clause)
                 cues = frozenset(
@@ -588,17 +751,19 @@ class ClauseRules:
                 )
                 if cues:
                     cued.append((clause[0].start, clause[-1].end, cues))
-                found = list(self._rules(clause, targets, guarded))
+                found = list(self._rules(clause, targets, frame))
                 if (
                     not found
                     and clause_words & NEGATIONS
-                    and any(
-                        True for _ in self._rules(clause, targets, guarded, ignore_negation=True)
-                    )
+                    and any(True for _ in self._rules(clause, targets, frame, ignore_negation=True))
                 ):
                     # A rule would fire but for the negation ("ik haat vrouwen niet"): the
                     # scorer, which reads words and not structure, may not overrule it.
                     negated_spans.append((clause[0].start, clause[-1].end))
+                if not found and not targets and sentence_targets:
+                    # "Die Roemenen zijn erger dan de rest, echt uitschot": a verbless
+                    # clause after a group in the same sentence says something of it.
+                    found += self._apposition(clause, sentence_targets)
                 if not found and (vocative := self._vocative(sentence, clause)) is not None:
                     found.append(vocative)
                 for hit in found:
@@ -611,15 +776,20 @@ class ClauseRules:
                             recent_groups.append(
                                 (number, _Target(_group_kind(kind), t.i, t.classes[kind]))
                             )
+                recent_persons += [(number, x) for x in targets if x.kind == "person"]
             if not any(h.kind == "threat" for h in hits if sentence[0].start <= h.start):
-                hits += self._harm(sentence, sentence_targets, sentence_words, guarded)
+                hits += self._harm(sentence, sentence_targets, sentence_words, frame)
             essence = _essentialism(sentence, sentence_targets, sentence_words)
             if essence is not None and not counter:
                 hits.append(essence)
-        return Reading(tuple(hits), tuple(cued), guarded, tuple(negated_spans))
+        return Reading(tuple(hits), tuple(cued), frame != "", tuple(negated_spans))
 
     def _targets(
-        self, clause: list[_Tok], recent: list[tuple[int, _Target]], number: int
+        self,
+        clause: list[_Tok],
+        recent: list[tuple[int, _Target]],
+        number: int,
+        persons: Sequence[tuple[int, _Target]] = (),
     ) -> Iterator[_Target]:
         for t in clause:
             if "protected" in t.classes:
@@ -637,6 +807,15 @@ class ClauseRules:
                     yield _Target("other_group", t.i, word)
                 elif t.low in PERSON_PRONOUNS:
                     yield _Target("person", t.i, word)
+                elif t.low in ("die", "deze") and (
+                    person := next(
+                        (x for n, x in reversed(persons) if number - n <= 1 and x.index < t.i),
+                        None,
+                    )
+                ):
+                    # "Die jongen van de overkant, die sla ik verrot", "Ken je meneer
+                    # Peters? Die hangen we op.": a demonstrative picks up the person.
+                    yield _Target("person", t.i, f"{word} ({person.word})")
             if "you" in t.classes:
                 yield _Target("you", t.i, t.classes["you"])
             elif "person" in t.classes and "protected" not in t.classes:
@@ -646,9 +825,10 @@ class ClauseRules:
         self,
         clause: list[_Tok],
         targets: list[_Target],
-        guarded: bool,
+        frame: str,
         ignore_negation: bool = False,
     ) -> Iterator[ClauseHit]:
+        guarded = frame != ""
         words = [t.low for t in clause]
         word_set = frozenset(words)
         own_negation = _negative_predicates(words)
@@ -656,7 +836,7 @@ class ClauseRules:
             w in NEGATIONS and k not in own_negation.get("_used", set())
             for k, w in enumerate(words)
         )
-        yield from self._threats(clause, targets, words, word_set, negated, guarded)
+        yield from self._threats(clause, targets, words, word_set, negated, frame)
         if negated and not own_negation:
             return
         best = _best_target(targets)
@@ -672,7 +852,7 @@ class ClauseRules:
             found = self._said_of(clause, preds, targets, cls)
             if found is not None:
                 target, pred = found
-                if target.kind == "person" and word_set & SELF:
+                if target.kind == "person" and _said_of_self(words):
                     continue  # "ik ben een watje", "wij zijn echte boerenkinkels"
                 kind = _kind_for(target.kind, cls)
                 if kind is not None:
@@ -707,20 +887,77 @@ class ClauseRules:
                 ),
                 None,
             )
+            # "Stuur ze terug", "Jaag die zigeuners de stad uit", "Weiger die kinderen".
+            expelled = excl is not None and (
+                (words[0] in EXPELLING and _expelling_particle(words))
+                or (excl.i == clause[0].i and excl.low not in PARTICLES_OF_EXCLUSION)
+            )
+            relegated = None if negated else self._relegation(clause)
             if (
                 best.kind == "protected_group"
                 and (
                     (excluding and excl is not None)
                     or "exclusion" in own_negation  # "horen hier niet", "niet thuishoren"
                     or (words[:2] == ["weg", "met"])
+                    or (expelled and not negated and words[-1:] != ["?"])
                 )
             ):
                 pred = excl or clause[0]
                 yield _hit("hate", best, pred, clause, "exclusion of protected_group")
+            elif best.kind == "protected_group" and relegated is not None:
+                yield _hit("hate", best, relegated, clause, "protected_group relegated elsewhere")
         elif best is not None and best.kind in ("you", "person"):
             hatred = next((t for t in clause if "hatred" in t.classes), None)
             if hatred is not None and not negated and (word_set & FIRST_PERSON):
                 yield _hit("insult", best, hatred, clause, f"hatred of {best.kind}")
+
+    def _body_harm(self, clause: list[_Tok], words: frozenset[str]) -> tuple[_Target, _Tok] | None:
+        """Whose body part a verb of violence hurts: "ik breek je benen", "ik trap je tanden uit
+        je bek", "ik sla hem zijn kop in"; the owner is the one aimed at."""
+        for k, t in enumerate(clause):
+            if k == 0 or t.low not in BODY_PARTS:
+                continue
+            owner = clause[k - 1]
+            if owner.low not in BODY_OWNERS:
+                # "de benen van Lars": the owner after "van"
+                after = clause[k + 1 : k + 3]
+                if (
+                    len(after) < 2
+                    or after[0].low != "van"
+                    or not after[1].classes.keys()
+                    & {
+                        "person",
+                        "you",
+                    }
+                ):
+                    continue
+                owner = after[1]
+            for v in clause:
+                if v is t or v is owner:
+                    continue
+                if "violence" in v.classes or self.body_violence.match(v, words, clause):
+                    kind = "you" if owner.low in YOU else "person"
+                    return _Target(kind, owner.i, f"{owner.text} {t.text}"), v
+        return None
+
+    def _relegation(self, clause: list[_Tok]) -> _Tok | None:
+        """The place in "horen in de keuken", "horen in Afrika", "horen in hun eigen land"."""
+        words = frozenset(t.low for t in clause)
+        for k, t in enumerate(clause):
+            if t.low not in BELONG:
+                continue
+            for j in range(k + 1, min(k + 6, len(clause))):
+                if clause[j].low not in RELEGATION_PREPOSITIONS:
+                    continue
+                for x in clause[j + 1 : j + 5]:
+                    home = x.low in HOME_PLACES or clause[j + 1].low in ("ons", "onze")
+                    if (x.place_entity and not home) or self.relegation.match(x, words):
+                        return x
+                    if x.low == "eigen" and clause[j + 1].low == "hun":
+                        return x
+                    if x.pos in ("NOUN", "PROPN"):
+                        break
+        return None
 
     def _said_of(
         self, clause: list[_Tok], preds: list[_Tok], targets: list[_Target], cls: str
@@ -732,8 +969,9 @@ class ClauseRules:
                 k = pred.i - first
                 if k > 0 and clause[k - 1].low in PREPOSITIONS:
                     continue  # "kinderen met kanker", "een beest op het veld" is no label
-                if k + 1 < len(clause) and clause[k + 1].low in COMPLIMENT_FRAMES:
-                    continue  # "een beest in wiskunde", "ziek goed"
+                nxt = clause[k + 1].low if k + 1 < len(clause) else ""
+                if nxt in COMPLIMENT_FRAMES and (cls != "derogatory" or nxt not in PREPOSITIONS):
+                    continue  # "een beest in wiskunde", "ziek goed"; not "achterlijk met ..."
                 if pred.i == target.index:
                     # "die sukkel": the insult word is itself the person aimed at.
                     if cls == "insult" and _demonstrative_before(clause, k):
@@ -751,7 +989,7 @@ class ClauseRules:
                 for t in clause:
                     noun = (
                         t.pos in ("NOUN", "PROPN")
-                        and t is not pred
+                        and t.i < pred.i  # the subject: "X zijn prutsers"
                         and not t.classes
                         and t.low.endswith(("en", "s", "ers"))  # a group: "stagiaires"
                         and pred.low.endswith(("en", "s"))  # called by a plural: "prutsers"
@@ -759,6 +997,29 @@ class ClauseRules:
                     if noun and _linked(clause, t.i - first, pred.i - first):
                         return _Target("person", t.i, t.text), pred
         return None
+
+    def _apposition(self, clause: list[_Tok], earlier: list[_Target]) -> list[ClauseHit]:
+        """A verbless clause of fillers and a label, said of a group named before it."""
+        groups = [t for t in earlier if t.kind in ("protected_group", "other_group")]
+        if not groups or len(clause) > 5 or _negated_clause(clause):
+            return []
+        if clause[0].low in PREPOSITIONS or any(
+            t.pos in ("VERB", "AUX") or t.low in COPULAS | SELF for t in clause
+        ):
+            return []
+        pred = next(
+            (t for t in clause if t.classes.keys() & {"dehumanising", "derogatory", "insult"}),
+            None,
+        )
+        if pred is None or any(
+            t is not pred and t.pos in ("NOUN", "PROPN") and not t.classes for t in clause
+        ):
+            return []
+        target = _best_target(groups)
+        assert target is not None
+        cls = next(c for c in ("dehumanising", "derogatory", "insult") if c in pred.classes)
+        kind = "hate" if target.kind == "protected_group" else "insult"
+        return [_hit(kind, target, pred, clause, f"{cls} said of {target.kind}")]
 
     def _vocative(self, sentence: list[_Tok], clause: list[_Tok]) -> ClauseHit | None:
         """An insult said to someone's face: "..., sukkel.", "Verdwijn, lelijk mormel."."""
@@ -781,12 +1042,27 @@ class ClauseRules:
         sentence: list[_Tok],
         targets: list[_Target],
         words: frozenset[str],
-        guarded: bool,
+        frame: str,
     ) -> list[ClauseHit]:
         """Threats that span a sentence: weapons, wished harm and beatings for someone."""
-        people = [t for t in targets if t.kind in ("you", "person")]
-        if not people or words & NEGATIONS:
+        if words & NEGATIONS or not targets:
             return []
+        # "X verdienen een kogel", "die moet een klap hebben": a duty or desert to receive
+        # harm, said of anyone, a group too.
+        deserved = bool(words & (DUTY | DESERVE)) and bool(words & (GIVE_GET | HAVE | DESERVE))
+        if deserved and frame != "story" and not words & TOLD_RECEIVED:
+            for t in sentence:
+                harm = t.classes.get("wished_harm")
+                given = "beating" in t.classes or harm in GIVEN_HARM
+                # "moet een kogel krijgen"; an illness only deserved ("verdient kanker")
+                if given or (harm is not None and harm not in VEHICLES and words & DESERVE):
+                    target = _best_target(targets)
+                    assert target is not None
+                    return [_hit("threat", target, t, sentence, "harm someone deserves")]
+        people = [t for t in targets if t.kind in ("you", "person")]
+        if not people:
+            return []
+        guarded = frame == "story"
         target = _best_target(people)
         assert target is not None
         meant_for = any(
@@ -809,10 +1085,11 @@ class ClauseRules:
         words: list[str],
         word_set: frozenset[str],
         negated: bool,
-        guarded: bool,
+        frame: str,
     ) -> Iterator[ClauseHit]:
         if negated:
             return
+        guarded = frame != ""
         human = [t for t in targets if t.kind != "other_group" or t.word]
         violence = next((t for t in clause if "violence" in t.classes), None)
         # "jou", or "je" that is not the subject of a verb ("je mag er op slaan" is dough).
@@ -854,8 +1131,26 @@ class ClauseRules:
                 for t in clause
                 if t.low in self.violence.particles.get(violence.classes["violence"], ())
             }
-            # The one aimed at stands near the verb or its particle ("steek ... neer").
-            human = [t for t in human if min(abs(t.index - n) for n in near) <= 4]
+            # The one aimed at stands near the verb or its particle ("steek ... neer"), is
+            # its object by the parse, or is the subject of a passive ("X moeten ... geslagen
+            # worden").
+            # A passive needs the participle and its auxiliary after the one aimed at.
+            passive = _participle(violence, self.past_forms)
+            first = clause[0].i
+            human = [
+                t
+                for t in human
+                if min(abs(t.index - n) for n in near) <= 4
+                # "die Polen van de camping ... opwachten": measured from the phrase's end
+                or min(abs(_modifier_end(clause, t.index - first) + first - 1 - n) for n in near)
+                <= 4
+                or _argument_of(clause, t.index, violence.i)
+                or (
+                    passive
+                    and t.index < violence.i
+                    and any(x.low in PASSIVE and x.i > t.index for x in clause)
+                )
+            ]
             # "sla je hem ...", "steek je hand op": "je" right after the verb is its subject.
             k = violence.i - clause[0].i
             if k + 1 < len(clause) and clause[k + 1].low in ("je", "jij", "u"):
@@ -863,16 +1158,39 @@ class ClauseRules:
         if imperative:
             # "Sla hem!": an imperative needs someone named; "klop ze luchtig" is eggs.
             imperative = any(t.kind in ("you", "person") and t.word != "ze" for t in human)
-        if violence is not None and (human or imperative) and not guarded:
+        # Sport excuses its own idiom ("we maken ze af"), not a verb only people undergo.
+        excused = frame == "story" or (
+            frame == "sport"
+            and violence is not None
+            and violence.classes["violence"] not in self.person_verbs
+        )
+        if violence is not None and (human or imperative) and not excused:
             # Told as a story: a past form ("stak", "sloeg"), or a participle with a form of
-            # "hebben", "zijn" or "worden" ("we hebben ze afgemaakt") -- unless wished.
+            # "hebben", "zijn" or "werden" ("we hebben ze afgemaakt") -- unless wished. "Je
+            # wordt morgen in elkaar geslagen" is no story: an announcement, with a time.
             in_past = _past(violence, self.past_forms) or (
-                bool(word_set & HAVE_BE) and _participle(violence, self.past_forms)
+                bool(word_set & (HAVE_BE - PRESENT_PASSIVE))
+                and _participle(violence, self.past_forms)
             )
+            announced = (
+                bool(word_set & PRESENT_PASSIVE)
+                and bool(word_set & FUTURE_TIMES)
+                and any(t.kind in ("you", "person") for t in human)
+            )
+            stance = stance or announced
             told_in_past = in_past and not (word_set & WISHES)
             if (stance or imperative) and not told_in_past:
                 target = _best_target(human) or _Target("you", clause[0].i, "(imperative)")
                 yield _hit("threat", target, violence, clause, "violence with a stance")
+                return
+        body = None if frame == "story" else self._body_harm(clause, word_set)
+        if body is not None and (first_person or word_set & WISHES):
+            owner, verb = body
+            in_past = _past(verb, self.past_forms) or (
+                bool(word_set & HAVE_BE) and _participle(verb, self.past_forms)
+            )
+            if not in_past or word_set & WISHES:
+                yield _hit("threat", owner, verb, clause, "violence to someone's body")
                 return
         if guarded and not word_set & HOPES:
             return  # "je bent dood in Fortnite"
@@ -909,6 +1227,38 @@ class ClauseRules:
             target = _best_target(human) or _Target("you", clause[0].i, "(imperative)")
             yield _hit("threat", target, t, clause, "death wish")
             return
+
+
+def _negated_clause(clause: list[_Tok]) -> bool:
+    """Whether a negation stands in the clause."""
+    return any(t.low in NEGATIONS for t in clause)
+
+
+def _argument_of(clause: list[_Tok], target: int, verb: int) -> bool:
+    """Whether the parse makes the token at `target` an object of the verb at `verb`."""
+    first = clause[0].i
+    if not 0 <= target - first < len(clause):
+        return False
+    tok = clause[target - first]
+    return tok.head == verb and tok.dep in ("obj", "iobj", "nsubj:pass")
+
+
+def _expelling_particle(words: list[str]) -> bool:
+    """ "stuur ze terug", "gooi ze eruit", "jaag ze de stad uit" (not "naar buiten")."""
+    return bool({"terug", "weg", "eruit"} & set(words)) or words[-1:] == ["uit"]
+
+
+def _said_of_self(words: list[str]) -> bool:
+    """Whether the speaker says it of themself: "ik ben zo'n sukkel", "wat een loser ben ik",
+    "ik voel me dom" -- not "ik vind Mark een eikel" or "volgens mij is hij een loser"."""
+    if REFLEXIVE_SELF & frozenset(words):
+        return True
+    for a, b in itertools.pairwise(words):
+        if (a in SELF_SUBJECTS and b in SELF_COPULAS) or (a in SELF_COPULAS and b in SELF_SUBJECTS):
+            return True
+        if a in ("voel", "vind", "noem") and b in ("me", "mij"):
+            return True
+    return False
 
 
 def _past(tok: _Tok, past: set[str]) -> bool:
@@ -991,7 +1341,7 @@ def _negative_predicates(words: list[str]) -> dict[str, list[int]]:
             continue
         # "X horen hier niet", "... dat X hier niet horen", "niet thuishoren".
         for j in (*range(k + 1, min(k + 4, len(words))), *range(max(k - 3, 0), k)):
-            if words[j] in NEGATIONS:
+            if words[j] in NEGATIONS and words[j + 1 : j + 2] != ["alleen"]:  # "niet alleen"
                 found.setdefault("exclusion", []).append(j)
                 found.setdefault("_used", []).append(j)
                 break
@@ -1007,24 +1357,61 @@ def _linked(clause: list[_Tok], target: int, pred: int) -> bool:
     pronoun that the predicate could be about ("kinderen met kanker worden behandeld").
     """
     lo, hi = min(target, pred), max(target, pred)
+    # "die hipsters uit de binnenstad zijn eikels", "de meiden van 2c zijn trutten": a
+    # prepositional phrase right after the target belongs to it, when a link word follows.
+    phrase_end = _modifier_end(clause, target) if target < pred else target + 1
+    linked_after = any(clause[k].low in LINKS for k in range(phrase_end, pred))
+    if phrase_end > target + 1 and not linked_after:
+        phrase_end = target + 1
+    hi_limit = 7 + (phrase_end - target - 1)
     window = range(max(lo - 3, 0), min(hi + 3, len(clause)))
     # "ze leven als beesten": a comparison right before the predicate links it too.
     compared = pred > target and any(
         clause[k].low in COMPARISONS for k in range(max(pred - 2, target + 1), pred)
     )
-    if hi - lo > 7 or not (compared or any(clause[k].low in LINKS for k in window)):
+    if hi - lo > hi_limit or not (compared or any(clause[k].low in LINKS for k in window)):
         return False
     for k in range(lo + 1, hi):
         t = clause[k]
         if t.low in LINKS or t.low in FILLERS or t.low in COMPARISONS or "target_part" in t.classes:
             continue
+        if target < k < phrase_end:
+            continue  # inside the phrase that modifies the target
         if compared and t.pos == "VERB":
             continue  # "ze leven als beesten", "ze gedragen zich als apen"
+        if (
+            t.pos == "VERB"
+            and k == pred - 1
+            and (t.participle or t.low.endswith("ende") or t.low.startswith("ge"))
+        ):
+            continue  # a participle before the predicate: "roddelende trutten", "geboren dieven"
         if t.pos not in ("ADV", "DET", "ADJ", "NUM", "AUX", "PART", "CCONJ", "ADP"):
             return False
         if t.low in SUBJECT_WORDS:
             return False
     return True
+
+
+def _modifier_end(clause: list[_Tok], target: int) -> int:
+    """The position after a prepositional phrase right after the target ("uit de binnenstad",
+    "van groep 8"): a preposition, then articles, adjectives or numbers, then its noun."""
+    k = target + 1
+    if k >= len(clause) or clause[k].low not in PREPOSITIONS or clause[k].pos != "ADP":
+        return target + 1
+    k += 1
+    while (
+        k < len(clause)
+        and clause[k].pos in ("DET", "ADJ", "NUM")
+        and not clause[k].classes.keys() - {"pronoun", "cue"}
+    ):
+        k += 1
+    end = k
+    while k < len(clause) and clause[k].pos in ("NOUN", "PROPN", "NUM", "X"):
+        if clause[k].classes.keys() & {"you", "person", "protected", "other_group", "pronoun"}:
+            return target + 1  # another target: "ouders van kinderen met ..."
+        k += 1
+        end = k
+    return end if end > target + 2 else target + 1
 
 
 def _demonstrative_before(clause: list[_Tok], at: int | None = None) -> bool:
