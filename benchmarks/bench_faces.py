@@ -166,6 +166,7 @@ def full_screen(repeat: int) -> None:
     import tempfile
     from datetime import date
 
+    from consent_store.repository import init_registry
     from kernel.settings import Settings
     from kernel.types import Channel, ImageInput, Post
     from screening.pipeline import build_pipeline
@@ -175,7 +176,9 @@ def full_screen(repeat: int) -> None:
     else:
         photo, name = source_photo()
     with tempfile.TemporaryDirectory() as data_dir:
-        pipeline = build_pipeline(Settings(data_dir=Path(data_dir)), faces=True)
+        settings = Settings(data_dir=Path(data_dir))
+        init_registry(settings)  # a registry is never made on the fly
+        pipeline = build_pipeline(settings, faces=True)
         print(f"-- full Pipeline.screen, photo {name}, detection_max_side "
               f"{pipeline.settings.detection_max_side}")  # fmt: skip
         for size_name, (width, height) in SIZES.items():

@@ -22,6 +22,7 @@ from rich.markup import escape
 from cli.audit import audit
 from cli.errors import fail
 from cli.eval import eval_app
+from cli.faces import faces_app
 from cli.inputs import (
     decode_text,
     parse_channel,
@@ -60,6 +61,7 @@ app = typer.Typer(
 )
 app.add_typer(registry_app, name="registry")
 app.add_typer(eval_app, name="eval")
+app.add_typer(faces_app, name="faces")
 app.add_typer(keys_app, name="keys")
 app.add_typer(models_app, name="models")
 app.command("serve")(serve)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
@@ -29,7 +29,13 @@ from screening.faces.cache import (
 )
 from screening.faces.detect import DetectionConfig, detect_faces
 from screening.faces.encode import encode_faces
-from screening.faces.match import Gallery, MatchThresholds, classify
+from screening.faces.match import (
+    CalibrationConfig,
+    Gallery,
+    MatchThresholds,
+    decide,
+    load_calibration_config,
+)
 from screening.faces.models import FaceModels
 from screening.faces.quality import RecognizabilityConfig, assess
 from screening.faces.types import DetectedFace, Match, Recognizability
@@ -70,16 +76,23 @@ class FaceConsentDetector(ImageDetector):
         registry: Callable[[], Registry],
         cache: FaceAnalysisCache | None = None,
         max_side: int | None = None,
+        calibration: CalibrationConfig | Literal["default"] | None = "default",
     ) -> None:
         self.models = models
         self.detection = detection
         self.recognizability = recognizability
         self.thresholds = thresholds
+        #: The calibrated rule (models/faces/matching.toml); None matches raw distances.
+        self.calibration = load_calibration_config() if calibration == "default" else calibration
+        self.flip_average = self.calibration is not None and self.calibration.flip_average
         #: Optional store of detection + recognizability + templates per photo (the audit's).
         self.cache = cache
         # Everything that changes what detection reports is part of the cache key; the frame
-        # size (max_side) too, since detection runs on the reduced frame.
-        self._config_id = config_id(self.version, detection, recognizability, max_side)
+        # size (max_side) too, since detection runs on the reduced frame, and flip averaging,
+        # since it changes the templates.
+        self._config_id = config_id(
+            self.version, detection, recognizability, max_side, self.flip_average
+        )
         self._registry_factory = registry
         self._registry: Registry | None = None
         self._gallery: tuple[tuple[date, tuple[int, int, int]], Gallery] | None = None
@@ -110,7 +123,11 @@ class FaceConsentDetector(ImageDetector):
         faces = detect_faces(self.models, image, self.detection)
         qualities = [assess(self.models, image, f, self.recognizability) for f in faces]
         recognizable = [f for f, q in zip(faces, qualities, strict=True) if q.recognizable]
-        vectors = iter(encode_faces(self.models, image, recognizable) if recognizable else [])
+        vectors = iter(
+            encode_faces(self.models, image, recognizable, flip_average=self.flip_average)
+            if recognizable
+            else []
+        )
         # Landmarks are dropped once used: nothing downstream needs them, and a cached
         # analysis holds only what matching and the report need.
         analysis = FaceAnalysis(
@@ -157,7 +174,11 @@ class FaceConsentDetector(ImageDetector):
             gallery = self._current_gallery(registry, date.today())
             templates = [analysed[i].template for i in recognizable]
             vectors = np.stack([t for t in templates if t is not None])
-            matches = gallery.match(vectors)
+            matches = (
+                gallery.match(vectors)
+                if self.calibration is None
+                else gallery.match_calibrated(vectors, self.calibration)
+            )
             purpose = purpose_for_channel(context.channel)
             for i, match in zip(recognizable, matches, strict=True):
                 verdicts[i] = self._judge(registry, faces[i], qualities[i], match, purpose, context)
@@ -172,7 +193,7 @@ class FaceConsentDetector(ImageDetector):
         purpose: Purpose,
         context: PostContext,
     ) -> FaceVerdict:
-        verdict = classify(match, self.thresholds)
+        verdict = decide(match, self.thresholds, self.calibration)
         if verdict == "unknown":
             return FaceVerdict(
                 face,

@@ -15,6 +15,7 @@ from kernel.errors import InputError, UnreadableImageError
 from kernel.settings import Settings
 from screening.faces.detect import DetectionConfig, detect_faces
 from screening.faces.encode import encode_faces
+from screening.faces.match import load_calibration_config
 from screening.faces.models import FaceModels
 from screening.faces.quality import RecognizabilityConfig, assess
 from screening.images.intake import decode_image
@@ -64,8 +65,13 @@ def prepare_photo_data(
     detection: DetectionConfig,
     recognizability: RecognizabilityConfig,
     settings: Settings,
+    flip_average: bool | None = None,
 ) -> EnrolmentPhoto:
-    """Check and encode one enrolment photo given as bytes (an upload), or raise why not."""
+    """Check and encode one enrolment photo given as bytes (an upload), or raise why not.
+
+    `flip_average` None follows models/faces/matching.toml, so that enrolled templates are
+    made the way the detector makes the templates it compares them with.
+    """
     try:
         image = decode_image(
             data,
@@ -90,7 +96,12 @@ def prepare_photo_data(
             f"{name}: the face is not clear enough to enrol ({why})",
             f"{name}: het gezicht is niet duidelijk genoeg om in te schrijven ({why})",
         )
-    vector = np.asarray(encode_faces(models, image, faces)[0], dtype=np.float32)
+    if flip_average is None:
+        calibration = load_calibration_config()
+        flip_average = calibration is not None and calibration.flip_average
+    vector = np.asarray(
+        encode_faces(models, image, faces, flip_average=flip_average)[0], dtype=np.float32
+    )
     return EnrolmentPhoto(name, hashlib.sha256(data).hexdigest(), vector)
 
 

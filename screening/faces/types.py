@@ -40,12 +40,19 @@ class Recognizability:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """The nearest enrolled people for one face: measured, not yet decided."""
+    """The nearest enrolled people for one face: measured, not yet decided.
+
+    `score` and `second_score` are set by calibrated matching (`Gallery.match_calibrated`):
+    how many cohort standard deviations each person is nearer than the probe's other
+    enrolled people (higher is more clearly that person). Raw matching leaves them None.
+    """
 
     person_id: str | None
     distance: float | None
     second_person_id: str | None
     second_distance: float | None
+    score: float | None = None
+    second_score: float | None = None
 
     @property
     def margin(self) -> float | None:
@@ -53,3 +60,10 @@ class Match:
         if self.distance is None or self.second_distance is None:
             return None
         return self.second_distance - self.distance
+
+    @property
+    def score_margin(self) -> float | None:
+        """How much higher the best person's calibrated score is than the second's."""
+        if self.score is None or self.second_score is None:
+            return None
+        return self.score - self.second_score
