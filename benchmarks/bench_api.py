@@ -34,6 +34,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.auth import KeyStore, Role
+from consent_store.repository import init_registry
 from kernel.settings import Settings
 
 PRECHECK_TEXTS = [
@@ -166,6 +167,7 @@ def main() -> None:
     print(f"photo: 4000x3000 JPEG, {len(photo) / 1e6:.1f} MB")
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
         data_dir = Path(tmp)
+        init_registry(Settings(data_dir=data_dir, database_url=None))  # never made on the fly
         store = KeyStore.open(Settings(data_dir=data_dir, database_url=None))
         _, raw = store.create("benchmark", [Role.OFFICER])
         store.close()

@@ -33,7 +33,7 @@ from PIL import Image, ImageOps
 
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
-from consent_store.repository import open_registry
+from consent_store.repository import init_registry, open_registry
 from consent_store.school_year import SchoolYear
 from kernel.settings import Settings
 from screening.audit.progress import JsonLinesProgress
@@ -115,6 +115,7 @@ def make_library(folder: Path, count: int, published: date, seed: int = 7) -> di
 def make_registry(settings: Settings, root: Path, published: date) -> None:
     """Pupil P1 (the astronaut) with social-media consent and an enrolled face."""
     today = date.today()
+    init_registry(settings)  # a registry is never made on the fly
     with open_registry(settings) as registry:
         registry.add_person(PersonInfo("P1", "Anna Jansen", Role.PUPIL, date(2014, 5, 1)))
         registry.grant(

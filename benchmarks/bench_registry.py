@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from consent_store.csv_import import COLUMNS
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo, Role
-from consent_store.repository import open_registry
+from consent_store.repository import init_registry, open_registry
 from consent_store.school_year import SchoolYear
 from kernel.settings import Settings
 
@@ -56,7 +56,9 @@ def database(backend: str, tmp: Path) -> Iterator[Settings]:
     """Settings for a fresh, empty database on `backend`."""
     if backend == "sqlite":
         data = tmp / secrets.token_hex(4)
-        yield Settings(data_dir=data, database_url=f"sqlite:///{data / 'registry.sqlite3'}")
+        settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'registry.sqlite3'}")
+        init_registry(settings)  # a registry is never made on the fly
+        yield settings
         return
     import psycopg
 
@@ -66,10 +68,12 @@ def database(backend: str, tmp: Path) -> Iterator[Settings]:
     with psycopg.connect(admin_info, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield Settings(
+        settings = Settings(
             data_dir=tmp,
             database_url=server.set(database=name).render_as_string(hide_password=False),
         )
+        init_registry(settings)
+        yield settings
     finally:
         with psycopg.connect(admin_info, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -22,6 +22,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from consent_store.repository import init_registry
 from kernel.settings import Settings
 from kernel.types import Channel, Post
 from screening.pipeline import build_pipeline
@@ -133,6 +134,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
     short = POST[: POST.rfind(" ", 0, 300)]
     print(f"posts: {len(short)} and {len(text)} characters")
 
+    init_registry(Settings(data_dir=data_dir, database_url=None))  # never made on the fly
     seconds = make_registry(data_dir, args.registry_people)
     print(f"registry: {args.registry_people} pupils imported in {seconds:.1f} s")
     bench_name_lists()

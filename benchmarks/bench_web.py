@@ -33,6 +33,7 @@ from api.services import build_services
 from consent_store.purposes import Purpose
 from consent_store.records import GivenBy, PersonInfo
 from consent_store.records import Role as PersonRole
+from consent_store.repository import init_registry
 from consent_store.school_year import SchoolYear
 from kernel.settings import Settings
 
@@ -72,6 +73,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'r.sqlite3'}")
+        init_registry(settings)  # a registry is never made on the fly
         services = build_services(settings, faces=False)
         year = SchoolYear.of(date.today())
         for i in range(2000):
