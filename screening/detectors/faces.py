@@ -37,7 +37,7 @@ from screening.faces.match import (
     load_calibration_config,
 )
 from screening.faces.models import FaceModels
-from screening.faces.quality import RecognizabilityConfig, assess
+from screening.faces.quality import RecognizabilityConfig, assess, identification_limits
 from screening.faces.types import DetectedFace, Match, Recognizability
 from screening.images.intake import DecodedImage
 
@@ -122,10 +122,13 @@ class FaceConsentDetector(ImageDetector):
                 return cached
         faces = detect_faces(self.models, image, self.detection)
         qualities = [assess(self.models, image, f, self.recognizability) for f in faces]
-        recognizable = [f for f, q in zip(faces, qualities, strict=True) if q.recognizable]
+        # Templates only for faces that can be identified: the encoder is the costly stage,
+        # and a face too small or turned to identify is held without one.
+        encoded = [self._identifiable(f, q) for f, q in zip(faces, qualities, strict=True)]
+        wanted = [f for f, e in zip(faces, encoded, strict=True) if e]
         vectors = iter(
-            encode_faces(self.models, image, recognizable, flip_average=self.flip_average)
-            if recognizable
+            encode_faces(self.models, image, wanted, flip_average=self.flip_average)
+            if wanted
             else []
         )
         # Landmarks are dropped once used: nothing downstream needs them, and a cached
@@ -135,14 +138,19 @@ class FaceConsentDetector(ImageDetector):
                 AnalysedFace(
                     replace(f, landmarks5=()),
                     q,
-                    np.asarray(next(vectors), dtype=np.float32) if q.recognizable else None,
+                    np.asarray(next(vectors), dtype=np.float32) if e else None,
                 )
-                for f, q in zip(faces, qualities, strict=True)
+                for f, q, e in zip(faces, qualities, encoded, strict=True)
             )
         )
         if key is not None and self.cache is not None:
             self.cache.put(key, analysis)
         return analysis
+
+    def _identifiable(self, face: DetectedFace, quality: Recognizability) -> bool:
+        return quality.recognizable and not identification_limits(
+            face, quality, self.recognizability
+        )
 
     def verdicts(self, image: DecodedImage, context: PostContext) -> list[FaceVerdict]:
         """Every face in `image` with its verdict (used for findings and for annotation)."""
@@ -153,19 +161,10 @@ class FaceConsentDetector(ImageDetector):
             return []
         faces = [a.face for a in analysed]
         qualities = [a.quality for a in analysed]
-        recognizable = [i for i, q in enumerate(qualities) if q.recognizable]
+        recognizable = [i for i, a in enumerate(analysed) if self._identifiable(a.face, a.quality)]
         verdicts: list[FaceVerdict | None] = [
-            None
-            if q.recognizable
-            else FaceVerdict(
-                f,
-                q,
-                None,
-                "face.not_recognizable",
-                None,
-                "not recognizable: " + ", ".join(q.reasons),
-            )
-            for f, q in zip(faces, qualities, strict=True)
+            None if i in recognizable else self._unmatched(f, q)
+            for i, (f, q) in enumerate(zip(faces, qualities, strict=True))
         ]
         if recognizable:
             # Biometric processing happens now, so the consent for it must hold today; the
@@ -183,6 +182,24 @@ class FaceConsentDetector(ImageDetector):
             for i, match in zip(recognizable, matches, strict=True):
                 verdicts[i] = self._judge(registry, faces[i], qualities[i], match, purpose, context)
         return [v for v in verdicts if v is not None]
+
+    def _unmatched(self, face: DetectedFace, quality: Recognizability) -> FaceVerdict:
+        """A face that is not matched: not recognizable (a notice), or held because it is
+        recognizable but too small or turned to identify - present, so never silence."""
+        if not quality.recognizable:
+            reason = "not recognizable: " + ", ".join(quality.reasons)
+            return FaceVerdict(face, quality, None, "face.not_recognizable", None, reason)
+        limits = identification_limits(face, quality, self.recognizability)
+        return FaceVerdict(
+            face,
+            quality,
+            None,
+            "face.ambiguous",
+            None,
+            "recognizable face that cannot be identified with confidence ("
+            + ", ".join(limits)
+            + f", {face.frame_box.width}px as analysed); ask the officer who it is",
+        )
 
     def _judge(
         self,

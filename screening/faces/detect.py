@@ -44,6 +44,16 @@ class DetectionConfig:
     hog_min_score: float = 0.0
     hog_min_score_rotated: float = 0.3
     hog_grayscale: bool = True
+    #: Second look where HOG is unsure: at most this many candidates scoring below the
+    #: acceptance threshold (and above hog_candidate_score) that overlap no accepted face are
+    #: re-scanned on a crop around them, upsampled once more; 0 turns it off.
+    second_look_max: int = 12
+    #: The crop's side as a multiple of the candidate's box side.
+    second_look_context: float = 2.0
+    #: A hit of the second look confirms the candidate when this share of the hit's own box
+    #: lies inside the candidate's box (a partly hidden face is often re-found as its visible
+    #: upper part, a smaller box inside the first one).
+    second_look_inside: float = 0.5
     cnn_enabled: bool = False
     cnn_max_side: int = 600
     cnn_upsample: int = 1
@@ -61,6 +71,10 @@ class DetectionConfig:
             raise ValueError("nms_iou must be in (0, 1]")
         if self.cnn_max_side < 32 or self.small_frame_side < 0:
             raise ValueError("cnn_max_side must be >= 32 and small_frame_side >= 0")
+        if self.second_look_max < 0 or self.second_look_context < 1.0:
+            raise ValueError("second_look_max must be >= 0 and second_look_context >= 1")
+        if not 0.0 < self.second_look_inside <= 1.0:
+            raise ValueError("second_look_inside must be in (0, 1]")
 
 
 def _default_path() -> Path:
@@ -142,22 +156,82 @@ def _merge(hits: list[_Hit], iou: float) -> list[_Hit]:
     return kept
 
 
-def _hog_hits(models: FaceModels, frame: np.ndarray, config: DetectionConfig) -> list[_Hit]:
-    small = max(frame.shape[0], frame.shape[1]) <= config.small_frame_side
-    upsample = config.hog_upsample_small if small else config.hog_upsample
+def _hog_scan(
+    models: FaceModels, frame: np.ndarray, upsample: int, config: DetectionConfig
+) -> tuple[list[_Hit], list[_Hit]]:
+    """HOG hits that pass their filter's threshold, and the candidates that do not."""
     rects, scores, filters = models.hog.run(frame, upsample, config.hog_candidate_score)
-    hits = []
+    hits: list[_Hit] = []
+    unsure: list[_Hit] = []
     for rect, score, index in zip(rects, scores, filters, strict=True):
         minimum = (
             config.hog_min_score_rotated if int(index) in _ROTATED_FILTERS else config.hog_min_score
         )
-        if score >= minimum:
-            hits.append(
-                _Hit(
-                    rect.left(), rect.top(), rect.right() + 1, rect.bottom() + 1,
-                    float(score), "dlib_hog", 0,
-                )
-            )  # fmt: skip
+        hit = _Hit(
+            rect.left(), rect.top(), rect.right() + 1, rect.bottom() + 1,
+            float(score), "dlib_hog", 0,
+        )  # fmt: skip
+        (hits if score >= minimum else unsure).append(hit)
+    return hits, unsure
+
+
+def _inside(a: _Hit, b: _Hit) -> float:
+    """The share of `a`'s area that lies inside `b`."""
+    w = min(a.right, b.right) - max(a.left, b.left)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    area = (a.right - a.left) * (a.bottom - a.top)
+    return 0.0 if w <= 0 or h <= 0 or area <= 0 else w * h / area
+
+
+def _shifted(hit: _Hit, dx: float, dy: float) -> _Hit:
+    """`hit` moved by (dx, dy): from a crop's coordinates to the frame's."""
+    return replace(
+        hit, left=hit.left + dx, right=hit.right + dx, top=hit.top + dy, bottom=hit.bottom + dy
+    )
+
+
+def _second_look(
+    models: FaceModels,
+    frame: np.ndarray,
+    upsample: int,
+    unsure: list[_Hit],
+    accepted: list[_Hit],
+    config: DetectionConfig,
+) -> list[_Hit]:
+    """Candidates HOG was unsure of, confirmed by HOG on a crop around them upsampled once more.
+
+    Partly hidden and slightly turned faces near the smallest detectable size score just
+    below the threshold; at twice the resolution their visible part scores above it. A
+    confirmed candidate keeps its own (whole-face) box, so a redaction covers the whole face.
+    """
+    height, width = frame.shape[:2]
+    found: list[_Hit] = []
+    open_ = [c for c in unsure if all(_iou(c, a) < config.nms_iou for a in accepted)]
+    for cand in sorted(open_, key=lambda c: -c.score)[: config.second_look_max]:
+        if any(_iou(cand, f) >= config.nms_iou for f in found):
+            continue
+        half = config.second_look_context * max(cand.right - cand.left, cand.bottom - cand.top) / 2
+        cx, cy = (cand.left + cand.right) / 2, (cand.top + cand.bottom) / 2
+        left, top = max(0, math.floor(cx - half)), max(0, math.floor(cy - half))
+        right, bottom = min(width, math.ceil(cx + half)), min(height, math.ceil(cy + half))
+        crop = np.ascontiguousarray(frame[top:bottom, left:right])
+        hits, _ = _hog_scan(models, crop, upsample + 1, config)
+        inside = [
+            h.score
+            for h in hits
+            if _inside(_shifted(h, left, top), cand) >= config.second_look_inside
+        ]
+        if inside:
+            found.append(replace(cand, score=max(inside), detector="dlib_hog_second_look"))
+    return found
+
+
+def _hog_hits(models: FaceModels, frame: np.ndarray, config: DetectionConfig) -> list[_Hit]:
+    small = max(frame.shape[0], frame.shape[1]) <= config.small_frame_side
+    upsample = config.hog_upsample_small if small else config.hog_upsample
+    hits, unsure = _hog_scan(models, frame, upsample, config)
+    if config.second_look_max and unsure:
+        hits += _second_look(models, frame, upsample, unsure, hits, config)
     return hits
 
 

@@ -27,7 +27,7 @@ from screening.faces.detect import DetectionConfig, detect_faces
 from screening.faces.encode import encode_faces
 from screening.faces.match import CalibrationConfig, Gallery, MatchThresholds, decide
 from screening.faces.models import FaceModels
-from screening.faces.quality import RecognizabilityConfig, assess
+from screening.faces.quality import RecognizabilityConfig, assess, identification_limits
 from screening.faces.types import Match
 from screening.images.intake import decode_image
 
@@ -101,9 +101,29 @@ def encode_photos(
             max_side=settings.detection_max_side,
         )
         faces = detect_faces(models, image, detection)
-        good = [f for f in faces if assess(models, image, f, recognizability).recognizable]
-        out[photo.path] = encode_faces(models, image, good, flip_average=flip_average)
+        qualities = [assess(models, image, f, recognizability) for f in faces]
+        # As the detector does it: only identifiable faces are encoded and matched; a
+        # recognizable face too small or turned to identify is held, here a row of NaN.
+        good = [
+            f
+            for f, q in zip(faces, qualities, strict=True)
+            if q.recognizable and not identification_limits(f, q, recognizability)
+        ]
+        held = sum(
+            bool(identification_limits(f, q, recognizability))
+            for f, q in zip(faces, qualities, strict=True)
+        )
+        vectors = encode_faces(models, image, good, flip_average=flip_average)
+        if held:
+            nan = np.full((held, vectors.shape[1]), np.nan, dtype=vectors.dtype)
+            vectors = np.concatenate([vectors, nan])
+        out[photo.path] = vectors
     return out
+
+
+def _identifiable(vectors: np.ndarray) -> np.ndarray:
+    """The rows of faces that were encoded (NaN rows: held as too small or turned)."""
+    return vectors[np.isfinite(vectors).all(axis=1)] if len(vectors) else vectors
 
 
 @dataclass
@@ -186,7 +206,11 @@ def evaluate(
     singles: dict[str, list[EvalPhoto]] = {}
     for photo in photos:
         single = len(photo.identities) == 1 and photo.expected_faces == 1
-        if single and len(templates.get(photo.path, ())) == 1:
+        if (
+            single
+            and len(templates.get(photo.path, ())) == 1
+            and np.isfinite(templates[photo.path]).all()
+        ):
             singles.setdefault(photo.identities[0], []).append(photo)
     enrollable = sorted(i for i, ps in singles.items() if len(ps) >= 2)
     enrolment = {i: singles[i][: min(enrol, len(singles[i]) - 1)] for i in enrollable}
@@ -206,9 +230,12 @@ def evaluate(
         gallery = Gallery((i, v) for i in enrolled for p in enrolment[i] for v in templates[p.path])
         nearest: list[tuple[float, str]] = []
         for photo in photos:
-            vectors = templates.get(photo.path)
-            if vectors is None:
+            every = templates.get(photo.path)
+            if every is None:
                 continue
+            vectors = _identifiable(every)
+            # Held unmatched: present, never named (a stranger's face or an enrolled one).
+            unidentified = len(every) - len(vectors)
             allowed = set(photo.identities) & set(enrolled)
             if photo.path in enrolled_paths and not set(photo.identities) - allowed:
                 continue  # an enrolled photo is not its own probe
@@ -229,13 +256,13 @@ def evaluate(
                         f"{photo.path}: named {person}"
                         + (f" (left out: {left_out})" if left_out else "")
                     )
-            figures.stranger_faces += max(0, len(matches) - len(allowed))
+            figures.stranger_faces += max(0, len(matches) + unidentified - len(allowed))
             for person in sorted(allowed):
                 figures.enrolled_probes += 1
                 if named[person] >= 1:
                     figures.published += 1
                     continue
-                why = _held_reason(matches, person, thresholds, calibration)
+                why = _held_reason(matches, person, thresholds, calibration, unidentified)
                 figures.held[why] += 1
                 if left_out is None:
                     held_cases.append(f"{photo.path}: {person} {why}")
@@ -259,10 +286,11 @@ def _held_reason(
     person: str,
     thresholds: MatchThresholds,
     calibration: CalibrationConfig | None,
+    unidentified: int = 0,
 ) -> str:
     """Why an enrolled person in a photo was not named: the verdict of their best face."""
     if not matches:
-        return "no_face"
+        return "not_identifiable" if unidentified else "no_face"
     verdicts = [decide(m, thresholds, calibration) for m in matches if m.person_id == person]
     if not verdicts:
         return "other_nearest"

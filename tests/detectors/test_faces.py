@@ -161,3 +161,30 @@ def test_a_stranger_beside_the_enrolled_pupil_holds(screening: Screening) -> Non
     [held] = [r for r in decision.findings if r.id in reason.finding_ids]
     assert held.finding.kind == "face.unknown"
     assert decision.action is Action.HOLD
+
+
+def small(photo: Image.Image, scale: float) -> Image.Image:
+    """`photo` reduced by `scale` on a grey 640 x 480 canvas: a face in the back of a crowd."""
+    reduced = photo.resize((round(photo.width * scale), round(photo.height * scale)))
+    canvas = Image.new("RGB", (640, 480), (128, 128, 128))
+    canvas.paste(reduced.convert("RGB"), (240, 160))
+    return canvas
+
+
+def test_the_enrolled_pupil_too_small_to_identify_holds(screening: Screening) -> None:
+    """Present and recognizable, but too small for the encoder: held, never named, never
+    silence - even though she is enrolled and has consent."""
+    decision = screening.screen(small(astronaut(), 0.4))
+    [face] = faces(decision)
+    assert face.kind == "face.ambiguous"
+    assert face.person_id is None and face.distance is None
+    assert "small_for_identification" in face.evidence.explanation
+    assert holding(decision) == ["face.ambiguous"]
+    assert decision.action is Action.HOLD
+
+
+def test_the_enrolled_pupil_large_enough_is_still_identified(screening: Screening) -> None:
+    decision = screening.screen(small(astronaut(), 0.9).resize((1280, 960)))
+    [face] = faces(decision)
+    assert (face.kind, face.person_id) == ("face.consented", PUPIL)
+    assert decision.action is Action.PUBLISH

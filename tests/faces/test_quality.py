@@ -15,13 +15,16 @@ from screening.faces.models import FaceModels, load_face_models
 from screening.faces.quality import (
     BLURRED,
     PROFILE,
+    SMALL_FOR_IDENTIFICATION,
     TOO_SMALL,
+    TURNED_FOR_IDENTIFICATION,
     RecognizabilityConfig,
     assess,
+    identification_limits,
     load_recognizability_config,
     yaw_degrees,
 )
-from screening.faces.types import DetectedFace, Point
+from screening.faces.types import DetectedFace, Point, Recognizability
 from tests.faces.test_detect import ASTRONAUT_FACE, astronaut, decode, encode, scaled
 
 
@@ -158,6 +161,8 @@ def test_shipped_thresholds_err_towards_recognizable() -> None:
     [
         ("[recognizability]\nmin_face_px = -1\n", "min_face_px"),
         ("[recognizability]\nmax_yaw_degrees = 120\n", "max_yaw_degrees"),
+        ("[recognizability]\nmin_identify_px = -1\n", "min_identify_px"),
+        ("[recognizability]\nmax_identify_yaw = 0\n", "max_identify_yaw"),
         ("[recognizability]\nblur = 3\n", "unknown keys blur"),
         ("[detection]\n", r"no \[recognizability\] table"),
     ],
@@ -167,3 +172,42 @@ def test_bad_config_is_refused(tmp_path: Path, text: str, message: str) -> None:
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_recognizability_config(path)
+
+
+@pytest.mark.parametrize(
+    ("frame_px", "yaw", "recognizable", "expected"),
+    [
+        (64, 0.0, True, ()),
+        (63, 0.0, True, (SMALL_FOR_IDENTIFICATION,)),
+        (200, 45.0, True, ()),
+        (200, -46.0, True, (TURNED_FOR_IDENTIFICATION,)),
+        (40, 60.0, True, (SMALL_FOR_IDENTIFICATION, TURNED_FOR_IDENTIFICATION)),
+        (200, None, True, ()),  # no landmarks, no yaw: judged by size alone
+        (10, 80.0, False, ()),  # not recognizable at all: a notice, not a hold
+    ],
+)
+def test_identification_limits_table(
+    config: RecognizabilityConfig,
+    frame_px: int,
+    yaw: float | None,
+    recognizable: bool,
+    expected: tuple[str, ...],
+) -> None:
+    """What the analysed frame shows decides, not the full photo: a face 2x larger in the
+    photo than in the frame is as hard to identify as its frame size says."""
+    face = DetectedFace(
+        box=Box(0, 0, 2 * frame_px, 2 * frame_px),
+        frame_box=Box(0, 0, frame_px, frame_px),
+        frame_index=0,
+        score=1.0,
+        detector="test",
+    )
+    quality = Recognizability(
+        recognizable, 2 * frame_px, 500.0, yaw, () if recognizable else ("x",)
+    )
+    assert identification_limits(face, quality, config) == expected
+
+
+def test_shipped_identification_limits() -> None:
+    config = load_recognizability_config()
+    assert config.min_identify_px >= 64 and config.max_identify_yaw <= 45
