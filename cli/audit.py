@@ -1,8 +1,10 @@
-"""`screening audit`: the nightly check of what is already published.
+"""`screening audit`: the nightly check of what is already published; `screening audit-mark`:
+the officer's note that an item is handled.
 
 Exit codes (stable; cron jobs and monitoring rely on them):
-0 everything may stay online, 1 action needed (take down, violation or review),
-2 input error (source, option), 3 configuration error (registry, key, state directory, a
+0 everything may stay online (or is marked handled), 1 action needed (take down, violation,
+review, metadata), 2 input error (source, option) or an empty source (the reports say so
+too), 3 configuration error (registry missing or unreachable, key, state directory, a
 notification that failed), 4 internal error, 75 another audit is running (try later).
 """
 
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cli.errors import fail
 from kernel.errors import InputError, ScreeningError
@@ -90,6 +93,19 @@ def audit(
         ),
     ] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="Taal: nl of en.")] = None,
+    dated: Annotated[
+        bool,
+        typer.Option(
+            "--dated",
+            help="Rapport in een map per dag (OUT/JJJJ-MM-DD) met een koppeling OUT/latest.",
+        ),
+    ] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty", help="Een lege bron is geen waarschuwing (nog geen berichten)."
+        ),
+    ] = False,
 ) -> None:
     """Controleer wat al gepubliceerd is tegen het toestemmingsregister (nightly audit).
 
@@ -143,6 +159,8 @@ def audit(
             webhook=webhook,
             restart=restart,
             json_logs=not sys.stderr.isatty(),
+            dated=dated,
+            allow_empty=allow_empty,
         )
         if options.json_logs:
             from screening.audit.progress import use_json_logs
@@ -157,6 +175,13 @@ def audit(
             highlight=False,
         )
         raise typer.Exit(AuditExit.INTERRUPTED) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        # Not exit code 1 (that means "action needed"); only the type, the text may quote data.
+        label = "interne fout" if language == "nl" else "internal error"
+        console.print(f"[bold red]{label}[/] {type(exc).__name__}", highlight=False)
+        raise typer.Exit(AuditExit.INTERNAL_ERROR) from None
     raise typer.Exit(code)
 
 
@@ -170,17 +195,89 @@ def _run(options: AuditOptions, settings: Settings, console: Console) -> AuditEx
     lang = options.lang
     outcome = run_audit(options, settings, default_progress())
     counts = outcome.summary["counts"]
+    new = len(outcome.comparison.new)
     if not options.json_logs:  # the JSON log's audit.finish event says the same
         console.print(
-            ", ".join(f"{verdict_label(Verdict(k), lang)}: {v}" for k, v in counts.items())
+            (f"nieuw: {new}; " if lang == "nl" else f"new: {new}; ")
+            + ", ".join(f"{verdict_label(Verdict(k), lang)}: {v}" for k, v in counts.items())
             + f" — {outcome.reports[0]}",
             highlight=False,
         )
+    label = "waarschuwing" if lang == "nl" else "warning"
+    for warning in outcome.warnings:
+        # Always printed (cron mails stderr): an empty source must never look like "all well".
+        console.print(
+            f"[bold red]{label.upper()}[/] [{warning.code}] {escape(warning.message(lang))}",
+            highlight=False,
+            soft_wrap=True,
+        )
     for err in outcome.notification_errors:
-        label = "waarschuwing" if lang == "nl" else "warning"
         console.print(f"[bold yellow]{label}[/] [{err.code}] {err.message(lang)}", highlight=False)
+    if outcome.warnings:
+        return AuditExit.INPUT_ERROR
     if outcome.action_needed:
         return AuditExit.ACTION_NEEDED
     if outcome.notification_errors:
         return AuditExit.CONFIG_ERROR
     return AuditExit.OK
+
+
+def audit_mark(
+    numbers: Annotated[
+        list[str],
+        typer.Argument(help="Nummer(s) uit het rapport, bijv. 3f2a-9c1b-7e04.", show_default=False),
+    ],
+    handled: Annotated[
+        str | None,
+        typer.Option(
+            "--handled",
+            help="Hoe het is afgehandeld: taken-down (offline gehaald), replaced (vervangen), "
+            "discussed (besproken), accepted (mag blijven).",
+        ),
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Korte notitie (zonder namen).")] = "",
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Haal de markering weg: het bericht is weer open.")
+    ] = False,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option("--state-dir", help="De statusmap van de controle (als bij audit)."),
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Taal: nl of en.")] = None,
+) -> None:
+    """Markeer berichten uit het controlerapport als afgehandeld (mark audit items handled).
+
+    Een markering blijft staan tot er iets aan het bericht verandert (een nieuwe
+    intrekking, een andere foto); dan is het weer nieuw. / A mark holds until the item
+    changes.
+    """
+    settings = Settings()
+    language: Lang = "en" if (lang or settings.lang) == "en" else "nl"
+    console = Console(stderr=True)
+    try:
+        if undo == (handled is not None):
+            raise InputError(
+                "give --handled HOW, or --undo",
+                "geef --handled HOE, of --undo",
+            )
+        from screening.audit.followup import mark
+        from screening.audit.lock import AuditLock
+        from screening.audit.runner import state_dir_for
+
+        folder = state_dir_for(settings, state_dir)
+        if not folder.is_dir():
+            raise InputError(
+                f"{folder} holds no audit yet; run 'screening audit' first",
+                f"in {folder} staat nog geen controle; voer eerst 'screening audit' uit",
+            )
+        with AuditLock(folder):
+            changed = mark(folder, numbers, None if undo else handled, note=note)
+    except ScreeningError as err:
+        fail(err, language, codes={"busy": AuditExit.BUSY})
+    for m in changed:
+        if undo:
+            text = f"{m.ref}: weer open" if language == "nl" else f"{m.ref}: open again"
+        else:
+            text = f"{m.ref}: {m.label(language)}"
+        console.print(text, highlight=False)
+    raise typer.Exit(AuditExit.OK)

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cli.audit import audit
+from cli.audit import audit, audit_mark
 from cli.errors import fail
 from cli.eval import eval_app
 from cli.faces import faces_app
@@ -66,6 +66,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(models_app, name="models")
 app.command("serve")(serve)
 app.command("audit")(audit)
+app.command("audit-mark")(audit_mark)
 
 
 @app.callback()

@@ -49,3 +49,36 @@ def end_of_day(day: date) -> datetime:
     """The last moment of `day` in the Netherlands, as an aware timestamp."""
     start_next = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=school_zone())
     return start_next - timedelta(microseconds=1)
+
+
+_MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def day_nl(day: date) -> str:
+    """A date as a Dutch reader writes it: '6 december 2026'."""
+    return f"{day.day} {_MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def day_en(day: date) -> str:
+    """A date as an English reader writes it: '6 December 2026'."""
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def local_day(moment: datetime) -> date:
+    """The day in the Netherlands of a timestamp (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(school_zone()).date()

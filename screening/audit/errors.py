@@ -54,3 +54,17 @@ class NotificationError(ScreeningError):
 
     code = "E320"
     category = "config"
+
+
+class EmptySourceError(InputError):
+    """The source held no items (a share that did not mount, a feed that answered with
+    nothing); the reports are written with a warning, the exit code is that of an input
+    error."""
+
+    code = "E304"
+
+
+class UnknownItemError(InputError):
+    """An item number (`screening audit-mark`) that the last complete audit did not report."""
+
+    code = "E330"

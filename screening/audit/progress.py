@@ -53,7 +53,7 @@ class JsonLinesProgress:
         self._emit(
             "audit.item",
             {
-                "item": result.item_id,
+                "item": result.ref or result.item_id,
                 "verdict": result.verdict.value,
                 "kinds": sorted({f.kind for f in result.blocking}),
                 "redetected": result.redetected,

@@ -22,11 +22,20 @@ class Verdict(StrEnum):
     VIOLATION = "violation"
     #: The audit cannot tell (unreadable, unknown or ambiguous face, fetch failure, ...).
     REVIEW = "review"
+    #: The photo's metadata names a place or a person (GPS, maker, rights holder): replace
+    #: the file with a cleaned copy, or accept it (a photographer's credit).
+    METADATA = "metadata"
 
 
 #: Most serious first: an item takes the most serious verdict of its findings.
-SEVERITY_ORDER = (Verdict.VIOLATION, Verdict.TAKE_DOWN, Verdict.REVIEW, Verdict.OK)
-ACTION_NEEDED = frozenset({Verdict.VIOLATION, Verdict.TAKE_DOWN, Verdict.REVIEW})
+SEVERITY_ORDER = (
+    Verdict.VIOLATION,
+    Verdict.TAKE_DOWN,
+    Verdict.REVIEW,
+    Verdict.METADATA,
+    Verdict.OK,
+)
+ACTION_NEEDED = frozenset({Verdict.VIOLATION, Verdict.TAKE_DOWN, Verdict.REVIEW, Verdict.METADATA})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,14 @@ class FindingRecord:
     span_text: str | None = None
     person_id: str | None = None
     person_name: str | None = None
+    #: What to do about this finding (it agrees with its verdict and its explanation).
+    advice_nl: str | None = None
+    advice_en: str | None = None
+    #: For consent that ended after publication: who withdrew or refused it (Dutch word),
+    #: the day it took effect and the day it was entered in the registry (ISO dates).
+    decided_by: str | None = None
+    decided_on: str | None = None
+    entered_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +85,11 @@ class MediaRecord:
     sha256: str | None = None
     #: A small JPEG with the faces boxed, as a data: URI; only for items that need action.
     thumbnail: str | None = None
+    #: The replacement the audit made (faces without consent blurred, metadata removed):
+    #: a path relative to the report folder; only for items that need it.
+    replacement: str | None = None
+    #: The numbered boxes of the thumbnail: (number, finding kind, person name or None).
+    legend: tuple[tuple[int, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,11 @@ class ItemResult:
     seconds: float = 0.0
     #: Face-cache keys this item used (kept when the cache is pruned).
     cache_keys: tuple[str, ...] = field(default=(), repr=False)
+    #: The item's public number: a keyed hash of its id, the same every night. Mails,
+    #: webhooks and logs carry only this (an id may be a file name with a pupil's name).
+    ref: str = ""
+    #: The publication date lies after the day of the audit.
+    future_date: bool = False
 
     @property
     def blocking(self) -> tuple[FindingRecord, ...]:
@@ -107,7 +134,15 @@ class ItemResult:
             channel=data["channel"],
             published_on=data["published_on"],
             post_url=data["post_url"],
-            media=tuple(MediaRecord(**m) for m in data["media"]),
+            media=tuple(
+                MediaRecord(
+                    **{
+                        **m,
+                        "legend": tuple((int(n), str(k), p) for n, k, p in m.get("legend") or ()),
+                    }
+                )
+                for m in data["media"]
+            ),
             findings=tuple(
                 FindingRecord(
                     **{
@@ -124,6 +159,8 @@ class ItemResult:
             redetected=int(data["redetected"]),
             seconds=float(data["seconds"]),
             cache_keys=tuple(data["cache_keys"]),
+            ref=str(data.get("ref") or ""),
+            future_date=bool(data.get("future_date")),
         )
 
 

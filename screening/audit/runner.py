@@ -1,10 +1,12 @@
 """One audit run from start to finish: lock, items, workers, journal, reports, notifications.
 
-The run takes the state directory's lock first (a second audit stops there), checks the
-registry and the source before any photo is looked at, resumes the journal of an
-interrupted attempt of the same run, spreads the remaining items over worker processes (one
-pipeline each, built once), writes the reports, prunes the face cache to what is still
-published, deletes the journal and only then notifies.
+The run checks that the registry is there (a missing one is an error, never made anew),
+takes the state directory's lock (a second audit stops there), checks the source before any
+photo is looked at, resumes the journal of an interrupted attempt of the same run, spreads
+the remaining items over worker processes (one pipeline each, built once), compares the
+results with the last complete audit and the officer's marks (`followup`), writes the
+reports, prunes the face cache to what is still published, deletes the journal and only
+then notifies. An audit that fails notifies too, saying why.
 """
 
 from __future__ import annotations
@@ -24,23 +26,44 @@ from typing import Any
 from kernel.errors import InputError
 from kernel.settings import Settings
 from screening.audit.addresses import AddressGuard
-from screening.audit.errors import AuditStateError, NotificationError
+from screening.audit.errors import (
+    AuditRunningError,
+    AuditStateError,
+    EmptySourceError,
+    NotificationError,
+)
 from screening.audit.face_cache import CACHE_FILE_NAME, create_private_file, prune, purge
+from screening.audit.followup import (
+    Comparison,
+    compare,
+    current_marks,
+    load_history,
+    load_marks,
+    save_history,
+    save_marks,
+)
 from screening.audit.http import Fetcher
 from screening.audit.items import AuditItem
 from screening.audit.journal import JOURNAL_FILE_NAME, Journal
 from screening.audit.loading import load_items
 from screening.audit.lock import AuditLock
-from screening.audit.notify import post_webhook, send_email
+from screening.audit.notify import failure_summary, post_webhook, send_email
 from screening.audit.progress import Progress
-from screening.audit.report import RunInfo, action_needed, summary, write_reports
+from screening.audit.report import (
+    REPLACEMENT_DIR,
+    RunInfo,
+    Warning,
+    summary,
+    update_latest,
+    write_reports,
+)
 from screening.audit.report_html import render_html
 from screening.audit.results import ItemResult
 from screening.audit.sources import SourceDefaults
 from screening.audit.worker import WorkerConfig, audit_item, close_worker, init_worker
 from screening.messages import Lang
 
-_FINGERPRINT_SCHEMA = "audit-run/1"
+_FINGERPRINT_SCHEMA = "audit-run/2"
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,10 @@ class AuditOptions:
     restart: bool = False
     #: Workers log warnings as JSON lines (when stderr is not a terminal).
     json_logs: bool = False
+    #: Write the reports into out_dir/<YYYY-MM-DD>/ and point out_dir/latest at them.
+    dated: bool = False
+    #: An empty source is fine (no warning): a channel that has no posts yet.
+    allow_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,11 +103,18 @@ class AuditOutcome:
     pruned: int
     #: Face templates the registry deleted because biometric consent has lapsed.
     templates_purged: int
+    #: Tonight against the last complete audit and the officer's marks.
+    comparison: Comparison = field(default_factory=lambda: Comparison(None))
 
     @property
     def action_needed(self) -> bool:
-        """Whether anything needs to be taken down or looked at."""
-        return action_needed(self.results)
+        """Whether anything needs to be taken down or looked at (and is not marked handled)."""
+        return any(self.comparison.is_open(r) for r in self.results)
+
+    @property
+    def warnings(self) -> tuple[Warning, ...]:
+        """What the officer must know about the run itself (e.g. an empty source)."""
+        return self.run.warnings
 
 
 def state_dir_for(settings: Settings, override: Path | None = None) -> Path:
@@ -105,7 +139,10 @@ def _prepare_out_dir(path: Path) -> Path:
     if path.exists() and not path.is_dir():
         raise InputError(f"{path} is not a folder", f"{path} is geen map")
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        # Group-readable (the officer's group), never world-readable: reports show faces.
+        if not path.exists():
+            path.mkdir(parents=True, mode=0o750)
+            path.chmod(0o750)  # whatever the umask
     except OSError as exc:
         raise InputError(
             f"the report folder {path} cannot be created: {exc.strerror}",
@@ -141,6 +178,23 @@ def _template_key(settings: Settings) -> bytes:
     return key
 
 
+def require_registry(settings: Settings) -> str:
+    """The registry's location (password hidden); RegistryMissingError if it is not there.
+
+    Unlike a first `screening check`, the audit never starts from a new, empty registry:
+    run from cron without the service's settings it would find every face unknown and
+    every name unregistered, and say so as if that were the news.
+    """
+    from consent_store.database import database_url, safe_url
+    from consent_store.location import missing_registry_error, sqlite_path
+
+    url = database_url(settings)
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise missing_registry_error(str(path))
+    return safe_url(url)
+
+
 def _registry_revision(settings: Settings, today: date) -> tuple[tuple[int, int, int], int]:
     """The registry's revision, after deleting templates whose biometric consent lapsed."""
     from consent_store.repository import open_registry
@@ -164,6 +218,8 @@ def _fingerprint(
     payload = [
         _FINGERPRINT_SCHEMA,
         options.source,
+        str(options.out_dir),
+        options.dated,
         policy,
         options.lang,
         today.isoformat(),
@@ -215,15 +271,49 @@ def _execute(todo: Sequence[AuditItem], config: WorkerConfig, workers: int) -> I
 
 
 def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> AuditOutcome:
-    """Audit every item of `options.source`; reports in `options.out_dir`."""
+    """Audit every item of `options.source`; reports in `options.out_dir`.
+
+    When the audit itself fails (anything but another audit holding the lock), the
+    notification addresses hear so before the error is raised.
+    """
+    try:
+        return _run_audit(options, settings, progress)
+    except AuditRunningError:
+        raise
+    except Exception as err:
+        _notify_failure(settings, options, err, progress)
+        raise
+
+
+def _out_dir(options: AuditOptions, today: date) -> Path:
+    base = options.out_dir.expanduser()
+    return base / today.isoformat() if options.dated else base
+
+
+def _warnings(options: AuditOptions, items: Sequence[AuditItem]) -> tuple[Warning, ...]:
+    if items or options.allow_empty:
+        return ()
+    err = EmptySourceError(
+        f"the source {options.source} holds no items: nothing was audited. Is the share "
+        "mounted, is the address right, did the site answer? (--allow-empty accepts an "
+        "empty source)",
+        f"de bron {options.source} bevat geen berichten: er is niets gecontroleerd. Is de "
+        "netwerkmap gekoppeld, klopt het adres, antwoordde de website? (--allow-empty "
+        "accepteert een lege bron)",
+    )
+    return (Warning("empty_source", err.code, err.message_nl, err.message_en),)
+
+
+def _run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> AuditOutcome:
     from screening.policy.pack import load_packs
 
     started = datetime.now(UTC)
     today = date.today()
+    registry_location = require_registry(settings)  # before anything is created anywhere
     guard = AddressGuard.from_settings(settings)  # an unusable allow-list stops the run first
     state_dir = _prepare_state_dir(state_dir_for(settings, options.state_dir))
     with AuditLock(state_dir):
-        out_dir = _prepare_out_dir(options.out_dir.expanduser())
+        out_dir = _prepare_out_dir(_out_dir(options, today))
         key = _template_key(settings)
         # A cache file others can read is a configuration error now, not a failure per item.
         create_private_file(state_dir / CACHE_FILE_NAME)
@@ -240,7 +330,14 @@ def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> 
         todo = [i for i in items if i.id not in done]
         workers = max(1, options.workers or os.cpu_count() or 1)
         config = WorkerConfig(
-            settings, state_dir, key, options.policy, options.lang, today, options.json_logs
+            settings,
+            state_dir,
+            key,
+            options.policy,
+            options.lang,
+            today,
+            options.json_logs,
+            out_dir / REPLACEMENT_DIR,
         )
         run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         progress.event(
@@ -257,6 +354,9 @@ def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> 
             journal.close()
             progress.close()
         results = tuple(fresh.get(i.id) or done[i.id] for i in items)
+        previous, seen = load_history(state_dir)
+        marks = load_marks(state_dir)
+        comparison = compare(results, previous, seen, marks)
         run = RunInfo(
             run_id=run_id,
             source=options.source,
@@ -268,10 +368,14 @@ def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> 
             resumed=len(done),
             screened=len(fresh),
             redetected=sum(r.redetected for r in fresh.values()),
+            registry=registry_location,
+            warnings=_warnings(options, items),
         )
         try:
-            html = render_html(run, results, options.lang)
-            reports = write_reports(out_dir, run, results, html)
+            html = render_html(run, results, options.lang, comparison)
+            reports = write_reports(out_dir, run, results, html, comparison)
+            if options.dated:
+                update_latest(options.out_dir.expanduser(), out_dir)
         except OSError as exc:
             raise InputError(
                 f"the reports cannot be written to {out_dir}: {exc.strerror}; the journal is "
@@ -279,26 +383,52 @@ def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> 
                 f"de rapporten kunnen niet in {out_dir} worden geschreven: {exc.strerror}; het "
                 "logboek blijft bewaard, dus de volgende keer wordt hervat",
             ) from None
-        # An empty source (a feed that answered with nothing tonight) keeps the cache as is.
-        pruned = (
-            prune(state_dir / CACHE_FILE_NAME, {k for r in results for k in r.cache_keys})
-            if results
-            else 0
-        )
+        # An empty source (a feed that answered with nothing tonight) keeps the cache, the
+        # comparison base and the marks as they are.
+        pruned = 0
+        if results:
+            pruned = prune(state_dir / CACHE_FILE_NAME, {k for r in results for k in r.cache_keys})
+            save_history(state_dir, run.today, results)
+            save_marks(state_dir, current_marks(results, marks))
         journal.finish()
-    outcome_summary = summary(run, results, out_dir)
+    outcome_summary = summary(run, results, out_dir, comparison)
     errors = _notify(settings, options, outcome_summary)
     progress.event(
         "audit.finish",
         run_id=run_id,
         counts=outcome_summary["counts"],
+        new=len(comparison.new),
+        handled=len(comparison.handled),
+        warnings=[w.code for w in run.warnings],
         redetected=run.redetected,
         pruned=pruned,
         report=str(reports[0]),
         notification_errors=[e.code for e in errors],
     )
     return AuditOutcome(
-        run, results, tuple(reports), outcome_summary, tuple(errors), pruned, templates_purged
+        run,
+        results,
+        tuple(reports),
+        outcome_summary,
+        tuple(errors),
+        pruned,
+        templates_purged,
+        comparison,
+    )
+
+
+def _notify_failure(
+    settings: Settings, options: AuditOptions, err: BaseException, progress: Progress
+) -> None:
+    """Tell the notification addresses that the audit failed, and why (codes, no data)."""
+    if not (options.notify_emails or options.webhook):
+        return
+    data = failure_summary(err, options.source, date.today())
+    errors = _notify(settings, options, data)
+    progress.event(
+        "audit.failed",
+        error=data["error"]["code"],
+        notification_errors=[e.code for e in errors],
     )
 
 

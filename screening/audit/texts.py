@@ -6,6 +6,9 @@ Dutch first, English available. Finding kinds the pipeline reports are named by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from kernel.types import Finding
 from screening.audit.results import Verdict
 from screening.messages import KindText, Lang, kind_text
 
@@ -14,30 +17,34 @@ VERDICT_LABELS: dict[Verdict, tuple[str, str]] = {
     Verdict.TAKE_DOWN: ("Offline halen", "Take down"),
     Verdict.VIOLATION: ("Overtreding: offline halen", "Violation: take down"),
     Verdict.REVIEW: ("Laten controleren", "Review"),
+    Verdict.METADATA: ("Fotogegevens opschonen", "Clean photo metadata"),
 }
 
 WHAT_TO_DO: dict[Verdict, tuple[str, str]] = {
     Verdict.OK: ("Geen actie nodig.", "No action needed."),
     Verdict.TAKE_DOWN: (
-        "Haal deze foto of dit bericht offline, of vervang de foto door een versie waarop de "
-        "gezichten zonder toestemming vervaagd zijn: de toestemming is na publicatie "
-        "ingetrokken of geweigerd.",
-        "Take this photo or post down, or replace the photo with a version in which the faces "
-        "without consent are blurred: consent was withdrawn or refused after publication.",
+        "Bij publicatie mocht dit; nu niet meer, omdat toestemming daarna is ingetrokken of "
+        "geweigerd. Haal het offline of vervang de foto door de vervaagde versie.",
+        "This was allowed when published, but no longer: consent was withdrawn or refused "
+        "since. Take it down or replace the photo with the blurred version.",
     ),
     Verdict.VIOLATION: (
-        "Haal deze foto of dit bericht offline: bij publicatie was er geen geldige toestemming, "
-        "of de tekst had zo nooit gepubliceerd mogen worden. Bespreek het met de "
-        "privacyfunctionaris (FG).",
-        "Take this photo or post down: there was no valid consent when it was published, or "
-        "the text should never have been published like this. Discuss it with the data "
-        "protection officer.",
+        "Dit mocht al niet toen het gepubliceerd werd. Haal het offline; zie per bevinding "
+        "wat er mis was.",
+        "This was not allowed when it was published. Take it down; see each finding for "
+        "what was wrong.",
     ),
     Verdict.REVIEW: (
         "Laat iemand dit bericht bekijken en beslissen: de controle kon niet met zekerheid "
         "zeggen of het online mag blijven.",
         "Have someone look at this post and decide: the audit could not tell for certain "
         "whether it may stay online.",
+    ),
+    Verdict.METADATA: (
+        "De fotogegevens (EXIF/XMP) bevatten een plaats of een naam. Vervang de foto door de "
+        "opgeschoonde versie, of markeer hem als afgehandeld als dat zo mag.",
+        "The photo's metadata (EXIF/XMP) holds a place or a name. Replace the photo with the "
+        "cleaned copy, or mark it handled if that is allowed.",
     ),
 }
 
@@ -78,6 +85,14 @@ AUDIT_KINDS: dict[str, KindText] = {
         "or feed and look at the post yourself. If the address belongs there, add it to "
         "SCREENING_AUDIT_ALLOWED_HOSTS.",
     ),
+    "audit.future_date": KindText(
+        "Publicatiedatum in de toekomst",
+        "Publication date in the future",
+        "Controleer de publicatiedatum in de bron; staat het bericht al online, verbeter dan "
+        "de datum.",
+        "Check the publication date in the source; if the post is already online, correct "
+        "the date.",
+    ),
     "audit.unscreenable": KindText(
         "Bericht niet te controleren",
         "Post could not be checked",
@@ -113,3 +128,135 @@ def what_to_do(verdict: Verdict, lang: Lang) -> str:
     """What the school should do with an item of this verdict."""
     nl, en = WHAT_TO_DO[verdict]
     return nl if lang == "nl" else en
+
+
+#: Metadata fields that name the maker or the rights holder of a photo (a photographer's
+#: credit, usually), as opposed to a place or the people in it.
+MAKER_FIELDS = frozenset(
+    {
+        "Artist",
+        "Copyright",
+        "XPAuthor",
+        "CameraOwnerName",
+        "XMP dc:creator",
+        "XMP photoshop:Credit",
+        "XMP xmpRights:Owner",
+        "XMP dc:rights",
+        "XMP Iptc4xmpCore:CreatorContactInfo",
+        "PNG author",
+        "PNG artist",
+        "PNG copyright",
+    }
+)
+
+_DPO_NL = "Meld het aan de functionaris gegevensbescherming (FG)."
+_DPO_EN = "Report it to the data protection officer (DPO)."
+
+
+def _is_photo(kind: str) -> bool:
+    return kind.startswith("face.")
+
+
+def _metadata_advice(fields: Sequence[str]) -> tuple[str, str]:
+    place = any(
+        "GPS" in f or f in ("XMP photoshop:City", "XMP Iptc4xmpCore:Location") for f in fields
+    )
+    people = [f for f in fields if f not in MAKER_FIELDS and "GPS" not in f]
+    if place or people:
+        return (
+            "Vervang de foto door de opgeschoonde versie (zonder fotogegevens): nu kan iedereen "
+            "zien " + ("waar de foto is genomen" if place else "wie erop staan") + ".",
+            "Replace the photo with the cleaned copy (without metadata): as it is, anyone can "
+            "see " + ("where it was taken" if place else "who is in it") + ".",
+        )
+    return (
+        "In de fotogegevens staat de naam van de maker of rechthebbende (meestal de fotograaf). "
+        "Mag die naam erbij staan, markeer de foto dan als afgehandeld; is het de naam van een "
+        "leerling of ouder, vervang de foto dan door de opgeschoonde versie. Dit gaat niet over "
+        "toestemming van wie er op de foto staat.",
+        "The metadata names the photo's maker or rights holder (usually the photographer). If "
+        "that name may be there, mark the photo handled; if it is a pupil's or parent's name, "
+        "replace the photo with the cleaned copy. This is not about the consent of the people "
+        "in the photo.",
+    )
+
+
+def advice(kind: str, verdict: Verdict | None, fields: Sequence[str] = ()) -> tuple[str, str]:
+    """What to do about one finding, in Dutch and English; it agrees with its verdict."""
+    if verdict is None:
+        return ("Geen actie nodig (ter info).", "No action needed (for information).")
+    if verdict is Verdict.METADATA:
+        return _metadata_advice(fields)
+    if verdict is Verdict.TAKE_DOWN:
+        what_nl, what_en = (
+            (
+                "Haal de foto offline of vervang hem door de vervaagde versie.",
+                "Take the photo down or replace it with the blurred version.",
+            )
+            if _is_photo(kind)
+            else (
+                "Haal de naam uit het bericht, of haal het bericht offline.",
+                "Remove the name from the post, or take the post down.",
+            )
+        )
+        return (
+            what_nl + " Dit is geen overtreding: bij publicatie was er toestemming, die is "
+            "daarna ingetrokken of geweigerd.",
+            what_en + " This is not a violation: there was consent at publication, which was "
+            "withdrawn or refused since.",
+        )
+    if verdict is Verdict.VIOLATION:
+        if _is_photo(kind):
+            return (
+                "Haal de foto offline of vervang hem door de vervaagde versie: bij publicatie "
+                "was er geen geldige toestemming. " + _DPO_NL,
+                "Take the photo down or replace it with the blurred version: there was no valid "
+                "consent when it was published. " + _DPO_EN,
+            )
+        if kind.startswith("language."):
+            return (
+                "Haal het bericht offline of herschrijf het: deze tekst had zo nooit "
+                "gepubliceerd mogen worden.",
+                "Take the post down or rewrite it: this text should never have been published "
+                "like this.",
+            )
+        return (
+            "Haal dit uit het bericht of haal het bericht offline: het had zo nooit "
+            "gepubliceerd mogen worden. " + _DPO_NL,
+            "Remove this from the post or take the post down: it should never have been "
+            "published like this. " + _DPO_EN,
+        )
+    t = _text(kind)
+    return t.advice_nl, t.advice_en
+
+
+_EXPLAIN_NL: dict[str, str] = {
+    "face.unknown": "Herkenbaar gezicht dat bij niemand in het register past (ook niet als "
+    "iemands toestemming voor gezichtsherkenning en template zijn verwijderd).",
+    "face.ambiguous": "Dit gezicht lijkt op meer dan één persoon in het register; de controle "
+    "weet niet zeker wie het is.",
+    "face.no_consent": "Herkenbaar gezicht zonder geldige toestemming.",
+    "image.unreadable": "De foto kan niet worden gelezen (beschadigd of een onbekend formaat).",
+    "image.not_screened": "De foto is niet op gezichten gecontroleerd.",
+    "screening.error": "De controle van dit bericht is mislukt.",
+    "registry.unavailable": "Het toestemmingsregister was niet bereikbaar.",
+}
+
+_FIELD_NL = {"GPS position": "GPS-positie (waar de foto is genomen)"}
+
+
+def explanation_nl(finding: Finding) -> str:
+    """A Dutch explanation of a finding (detectors explain themselves in English)."""
+    kind = finding.kind
+    if kind.startswith("audit.") and finding.evidence.validation:
+        return finding.evidence.validation  # the audit's own findings carry it there
+    if kind == "image.metadata":
+        fields = ", ".join(_FIELD_NL.get(f, f) for f in finding.evidence.context_words)
+        return f"In de fotogegevens (EXIF/XMP) staat: {fields or 'persoonsgegevens'}."
+    if kind in _EXPLAIN_NL:
+        text = _EXPLAIN_NL[kind]
+        if finding.person_name:
+            text = f"{finding.person_name}: {text[0].lower()}{text[1:]}"
+        return text
+    name = kind_name(kind, "nl")
+    return f"{name} in de tekst." if finding.span is not None else f"{name}."

@@ -1,19 +1,22 @@
 """From two decisions on a published item to the audit's verdict.
 
 Each item is screened with consent as it is today (`today_view`); when that finds something
-blocking, it is screened again with consent as it was known at the end of the publication
-day (`publication_view`). Per blocking finding of today's decision:
+blocking, it is screened again with consent as it was on the publication day
+(`publication_view`: judged by when consent was given, whenever it was entered). Per
+blocking finding of today's decision:
 
 * a face that matches nobody or is ambiguous, an unreadable or unscreened photo, a failed
   check, an unreachable registry, or an item the source did not describe well -> `review`;
+* personal data in the photo's metadata (GPS, maker, rights holder) -> `metadata`: its own
+  verdict with its own advice, never mixed up with consent;
 * otherwise, when the same finding (same photo and box, or same text span, same person)
   already blocked at publication -> `violation`: it was never allowed;
 * otherwise -> `take_down`: it was allowed then and is not now (consent withdrawn or
   refused since).
 
-The item takes the most serious verdict of its findings (violation, take_down, review), or
-`ok`. Consent that was given before publication but entered in the registry only after it is
-not a violation: the item was allowed, and still is.
+The item takes the most serious verdict of its findings (violation, take_down, review,
+metadata), or `ok`. Consent that was given before publication but entered in the registry
+only after it counts as given: withdrawn after publication, such an item is a take-down.
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ from __future__ import annotations
 from datetime import date
 
 from kernel.types import ConsentView, Decision, Finding, RatedFinding, Severity
-from screening.audit.dates import end_of_day
+from screening.audit.consent_notes import ConsentNote, at_publication
 from screening.audit.results import ArticleRecord, FindingRecord, Verdict
+from screening.audit.texts import advice, explanation_nl
+
+#: Blocking kinds about the photo file's metadata: their own verdict (`metadata`).
+METADATA_KINDS = frozenset({"image.metadata"})
 
 #: Blocking kinds that say "we cannot tell", not "this is not allowed".
 REVIEW_KINDS = frozenset(
@@ -45,8 +52,10 @@ def today_view(today: date) -> ConsentView:
 
 
 def publication_view(published_on: date) -> ConsentView:
-    """Only records entered by the end of the publication day (Dutch time)."""
-    return ConsentView(known_at=end_of_day(published_on), withdrawals_until=None)
+    """Consent on the publication day as given: every record known now that took effect by
+    then, whenever it was entered (the entry date stays in the report's explanation)."""
+    del published_on  # the day is the post's own publication date
+    return at_publication()
 
 
 def needs_review(kind: str) -> bool:
@@ -57,7 +66,10 @@ def needs_review(kind: str) -> bool:
 def needs_publication_view(today: Decision) -> bool:
     """Whether telling take_down from violation needs the at-publication screen."""
     return any(
-        r.severity is Severity.HOLD and not needs_review(r.finding.kind) for r in today.findings
+        r.severity is Severity.HOLD
+        and not needs_review(r.finding.kind)
+        and r.finding.kind not in METADATA_KINDS
+        for r in today.findings
     )
 
 
@@ -86,6 +98,8 @@ def judge(today: Decision, at_publication: Decision | None) -> list[Verdict | No
             verdicts.append(None)
         elif needs_review(r.finding.kind):
             verdicts.append(Verdict.REVIEW)
+        elif r.finding.kind in METADATA_KINDS:
+            verdicts.append(Verdict.METADATA)
         elif then is None or location(r.finding) in then:
             # Without the at-publication screen nothing says it was ever allowed.
             verdicts.append(Verdict.VIOLATION)
@@ -94,28 +108,45 @@ def judge(today: Decision, at_publication: Decision | None) -> list[Verdict | No
     return verdicts
 
 
+def consent_verdict(verdict: Verdict | None, note: ConsentNote | None) -> Verdict | None:
+    """The verdict of a consent finding, made to agree with what its note says."""
+    if note is None or verdict not in (Verdict.TAKE_DOWN, Verdict.VIOLATION):
+        return verdict
+    return Verdict.TAKE_DOWN if note.allowed_then else Verdict.VIOLATION
+
+
 def finding_record(
-    rated: RatedFinding, verdict: Verdict | None, image_map: tuple[int, ...] = ()
+    rated: RatedFinding,
+    verdict: Verdict | None,
+    image_map: tuple[int, ...] = (),
+    note: ConsentNote | None = None,
 ) -> FindingRecord:
-    """A rated finding as the report shows it; `image_map` maps screened to item photo index."""
+    """A rated finding as the report shows it; `image_map` maps screened to item photo index;
+    `note` says who decided about the person's consent and when."""
     f = rated.finding
     index = f.region.image_index if f.region is not None else None
     if index is not None and index < len(image_map):
         index = image_map[index]
     box = f.region.box if f.region is not None else None
+    verdict = consent_verdict(verdict, note)
+    advice_nl, advice_en = advice(f.kind, verdict, f.evidence.context_words)
     return FindingRecord(
         kind=f.kind,
         severity=rated.severity.value,
         verdict=verdict,
         articles=rated.articles,
-        explanation=f.evidence.explanation,
-        # The audit's own findings carry their Dutch message as the validation text.
-        explanation_nl=f.evidence.validation if f.kind.startswith("audit.") else None,
+        explanation=note.explanation_en if note else f.evidence.explanation,
+        explanation_nl=note.explanation_nl if note else explanation_nl(f),
         image_index=index,
         box=(box.left, box.top, box.right, box.bottom) if box is not None else None,
         span_text=f.span.text if f.span is not None else None,
         person_id=f.person_id,
         person_name=f.person_name,
+        advice_nl=advice_nl,
+        advice_en=advice_en,
+        decided_by=note.decided_by if note else None,
+        decided_on=note.decided_on.isoformat() if note and note.decided_on else None,
+        entered_on=note.entered_on.isoformat() if note and note.entered_on else None,
     )
 
 

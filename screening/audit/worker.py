@@ -9,23 +9,34 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from consent_store.purposes import Purpose, purpose_for_channel
 from kernel.errors import InputError
 from kernel.settings import Settings
 from kernel.types import Decision, Evidence, Finding, ImageInput, ImageRegion, Post
 from screening.audit.addresses import AddressGuard
+from screening.audit.consent_notes import ConsentNote, consent_note
 from screening.audit.errors import AddressRefusedError, FetchError
 from screening.audit.face_cache import CACHE_FILE_NAME, EncryptedFaceCache
 from screening.audit.http import Fetcher, is_url
 from screening.audit.items import AuditItem, ItemProblem
 from screening.audit.progress import use_json_logs
+from screening.audit.refs import item_ref, ref_key
 from screening.audit.results import FindingRecord, ItemResult, MediaRecord, Verdict, most_serious
-from screening.audit.thumbnails import thumbnail
+from screening.audit.thumbnails import (
+    needs_replacement,
+    replacement,
+    replacement_name,
+    thumbnail,
+    write_replacement,
+)
 from screening.audit.verdicts import (
     article_records,
     finding_record,
@@ -37,6 +48,9 @@ from screening.audit.verdicts import (
 from screening.messages import Lang
 from screening.pipeline import Pipeline, build_pipeline
 from screening.policy.engine import decide
+
+if TYPE_CHECKING:
+    from consent_store.repository import Registry
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +70,8 @@ class WorkerConfig:
     today: date
     #: Log warnings as JSON lines (stderr is not a terminal: cron, systemd).
     json_logs: bool = False
+    #: Where replacement photos (faces blurred, metadata removed) are written; None: none.
+    replacement_dir: Path | None = None
 
 
 @dataclass
@@ -64,6 +80,17 @@ class _Worker:
     pipeline: Pipeline
     cache: EncryptedFaceCache
     fetcher: Fetcher | None = None
+    registry: Registry | None = None
+
+    def ref(self, item: AuditItem) -> str:
+        return item_ref(ref_key(self.config.template_key), item.id)
+
+    def open_registry(self) -> Registry:
+        if self.registry is None:
+            from consent_store.repository import open_registry
+
+            self.registry = open_registry(self.config.settings)
+        return self.registry
 
 
 _worker: _Worker | None = None
@@ -103,6 +130,8 @@ def close_worker() -> None:
         _worker.cache.close()
         if _worker.fetcher is not None:
             _worker.fetcher.close()
+        if _worker.registry is not None:
+            _worker.registry.close()
     _worker = None
 
 
@@ -119,7 +148,7 @@ def audit_item(item: AuditItem) -> ItemResult:
     except Exception as exc:
         # A bug must not stop the night's audit; its message may quote the post, so only
         # the type is kept.
-        log.warning("audit item %s failed: %s", item.id, type(exc).__name__)
+        log.warning("audit item %s failed: %s", worker.ref(item), type(exc).__name__)
         result = _problem_result(
             worker,
             item,
@@ -197,6 +226,8 @@ def _result(
         findings=findings,
         articles=article_records(*decisions),
         policy=f"{pack.id}@{pack.version}",
+        ref=worker.ref(item),
+        future_date=item.published_on is not None and item.published_on > worker.config.today,
     )
 
 
@@ -215,15 +246,34 @@ def _load(worker: _Worker, item: AuditItem, ref: str) -> bytes:
     if is_url(ref):
         return _fetcher(worker).fetch_named(ref, limit)
     try:
-        with Path(ref).open("rb") as fh:
-            # One byte over the limit is enough for intake to refuse the photo as too large.
-            return fh.read(limit + 1)
+        # Without blocking: opening a named pipe would otherwise wait (all night) for a writer.
+        fd = os.open(ref, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise FetchError(
             "unreadable_file",
             f"{Path(ref).name} cannot be read ({exc.strerror})",
             f"{Path(ref).name} kan niet worden gelezen ({exc.strerror})",
         ) from None
+    except ValueError:  # a NUL byte in the path
+        raise FetchError(
+            "unreadable_file", "the path is not usable", "het pad is niet bruikbaar"
+        ) from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe, a device, a folder
+            raise FetchError(
+                "not_a_file",
+                f"{Path(ref).name} is not a file",
+                f"{Path(ref).name} is geen bestand",
+            )
+        try:
+            # One byte over the limit is enough for intake to refuse the photo as too large.
+            return fh.read(limit + 1)
+        except OSError as exc:
+            raise FetchError(
+                "unreadable_file",
+                f"{Path(ref).name} cannot be read ({exc.strerror})",
+                f"{Path(ref).name} kan niet worden gelezen ({exc.strerror})",
+            ) from None
 
 
 def _judge_item(worker: _Worker, item: AuditItem) -> ItemResult:
@@ -259,25 +309,56 @@ def _judge_item(worker: _Worker, item: AuditItem) -> ItemResult:
                 )
             decisions.append(now)
             for rated, verdict in zip(now.findings, judge(now, then), strict=True):
-                records.append(finding_record(rated, verdict, image_map))
+                note = _note(worker, item, rated.finding, verdict)
+                records.append(finding_record(rated, verdict, image_map, note))
         except InputError as err:  # e.g. a caption over the length limit
             failed.append(
                 _problem_finding(ItemProblem("audit.unscreenable", err.message_nl, err.message_en))
             )
+    if item.published_on > worker.config.today:
+        failed.append(_problem_finding(_future(item.published_on, worker.config.today)))
     if failed:
         problems = _decide(worker, item, failed)
         decisions.append(problems)
         records.extend(finding_record(r, Verdict.REVIEW) for r in problems.findings)
     verdict = most_serious([r.verdict for r in records if r.verdict is not None])
     media = tuple(
-        MediaRecord(
-            ref,
-            sha256=_sha256(loaded, index),
-            thumbnail=_thumbnail(worker, verdict, decisions, loaded, image_map, index),
-        )
+        _media(worker, item, verdict, decisions, loaded, image_map, index, ref)
         for index, ref in enumerate(item.media)
     )
     return _result(worker, item, verdict, tuple(records), tuple(decisions), media)
+
+
+def _future(published: date, today: date) -> ItemProblem:
+    return ItemProblem(
+        "audit.future_date",
+        f"de publicatiedatum {published.isoformat()} ligt na vandaag ({today.isoformat()}); "
+        "klopt de datum in de bron?",
+        f"the publication date {published.isoformat()} is after today ({today.isoformat()}); "
+        "is the date in the source right?",
+    )
+
+
+def _note(
+    worker: _Worker, item: AuditItem, finding: Finding, verdict: Verdict | None
+) -> ConsentNote | None:
+    """Who decided about the consent of the person a finding names, and when."""
+    if finding.person_id is None or verdict not in (Verdict.TAKE_DOWN, Verdict.VIOLATION):
+        return None
+    assert item.published_on is not None
+    channel_purpose = purpose_for_channel(item.channel)
+    purposes: tuple[Purpose, ...] = (
+        (channel_purpose,)
+        if finding.kind.startswith("face.")
+        else tuple(dict.fromkeys((Purpose.NAMED_IN_POST, channel_purpose)))
+    )
+    return consent_note(
+        worker.open_registry(),
+        finding.person_id,
+        purposes,
+        item.published_on,
+        today_view(worker.config.today),
+    )
 
 
 def _sha256(loaded: list[tuple[int, bytes]], index: int) -> str | None:
@@ -289,17 +370,30 @@ def _sha256(loaded: list[tuple[int, bytes]], index: int) -> str | None:
     return None
 
 
-def _thumbnail(
+def _media(
     worker: _Worker,
+    item: AuditItem,
     verdict: Verdict,
     decisions: list[Decision],
     loaded: list[tuple[int, bytes]],
     image_map: tuple[int, ...],
     index: int,
-) -> str | None:
-    """Only items that need action get a picture: the report is for acting on."""
+    ref: str,
+) -> MediaRecord:
+    """One photo's record; only items that need action get a picture and a replacement:
+    the report is for acting on."""
+    sha = _sha256(loaded, index)
     if verdict is Verdict.OK or not decisions or index not in image_map:
-        return None
+        return MediaRecord(ref, sha256=sha)
     screened_index = image_map.index(index)
     data = loaded[screened_index][1]
-    return thumbnail(data, decisions[0], screened_index, worker.config.lang)
+    uri, legend = thumbnail(data, decisions[0], screened_index)
+    replaced = None
+    folder = worker.config.replacement_dir
+    if folder is not None and needs_replacement(decisions[0], screened_index):
+        clean = replacement(data, decisions[0], screened_index)
+        if clean is not None:
+            name = replacement_name(worker.ref(item), index + 1)
+            write_replacement(folder, name, clean)
+            replaced = f"{folder.name}/{name}"
+    return MediaRecord(ref, sha256=sha, thumbnail=uri, replacement=replaced, legend=legend)

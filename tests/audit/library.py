@@ -176,3 +176,49 @@ def withdraw_social_media(settings: Settings) -> None:
     """The parent withdraws social-media consent today (after publication)."""
     with open_registry(settings) as registry:
         registry.withdraw(PUPIL, Purpose.SOCIAL_MEDIA, "mail van moeder", given_by=GivenBy.PARENT)
+
+
+def build_late_entry_state(root: Path, models: FaceModels) -> PublishedState:
+    """Issue 20's scenario: a school that starts using the registry today.
+
+    The parent signed the social-media form at the start of the school year; the photo was
+    published three weeks ago; the form is entered today (with the day it was signed) and
+    the parent withdraws today. P1 never gave newsletter consent; the stranger is nobody.
+    """
+    settings = Settings(data_dir=root / "data")
+    init_registry(settings)
+    published = publication_day()
+    year = SchoolYear.of(published)
+    with open_registry(settings) as registry:
+        registry.add_person(
+            PersonInfo(PUPIL, "Anna Jansen", Role.PUPIL, date(2014, 5, 1)), recorded_by="t"
+        )
+        registry.grant(
+            PUPIL,
+            Purpose.SOCIAL_MEDIA,
+            year,
+            GivenBy.PARENT,
+            "papieren formulier",
+            on=year.first_day,
+            recorded_by="fg",
+        )
+        _enrol_astronaut(registry, models, settings, root)
+        registry.withdraw(PUPIL, Purpose.SOCIAL_MEDIA, "mail van moeder", given_by=GivenBy.PARENT)
+    folder = root / "published"
+    for rel in ("instagram/anna.jpg", "nieuwsbrief/anna.jpg", "instagram/onbekend.jpg"):
+        picture, caption, channel = ITEMS[rel]
+        write_item(folder, rel, picture_bytes(picture), caption, channel, published)
+    return PublishedState(settings, folder, published)
+
+
+def with_maker(data: bytes, artist: str = "Fotostudio Jansen", gps: bool = False) -> bytes:
+    """`data` (a JPEG) with the photographer in EXIF Artist/Copyright, and a GPS position."""
+    img = Image.open(io.BytesIO(data))
+    exif = Image.Exif()
+    exif[0x013B] = artist  # Artist
+    exif[0x8298] = f"(c) {artist}"  # Copyright
+    if gps:
+        exif[0x8825] = {1: "N", 2: (52.0, 5.0, 0.0), 3: "E", 4: (4.0, 18.0, 0.0)}
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=92, exif=exif)
+    return out.getvalue()

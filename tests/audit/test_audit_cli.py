@@ -51,7 +51,13 @@ def test_exit_codes_and_purge(published: PublishedState, tmp_path: Path) -> None
     assert done.returncode == ACTION_NEEDED, done.stderr
     events = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
     assert events[-1]["event"] == "audit.finish"
-    assert events[-1]["counts"] == {"ok": 3, "take_down": 0, "violation": 2, "review": 2}
+    assert events[-1]["counts"] == {
+        "ok": 3,
+        "take_down": 0,
+        "violation": 2,
+        "review": 2,
+        "metadata": 0,
+    }
     assert (out / "report.html").is_file() and (state / CACHE_FILE_NAME).is_file()
 
     missing = run(env, str(tmp_path / "weg"), "--out", str(out), "--state-dir", str(state))
@@ -79,6 +85,57 @@ def test_exit_codes_and_purge(published: PublishedState, tmp_path: Path) -> None
     purged = run(env, "--purge-cache", "--state-dir", str(state))
     assert purged.returncode == 0 and "gezichtscache gewist" in purged.stderr
     assert not (state / CACHE_FILE_NAME).exists()
+
+
+def test_cron_without_the_services_settings_finds_no_registry(
+    published: PublishedState, tmp_path: Path
+) -> None:
+    """Run from cron without SCREENING_DATA_DIR, the audit must not start from a new, empty
+    registry at the built-in location (every face would be 'unknown'): exit 3, saying where
+    it looked, and nothing is created there."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = env_for(published, HOME=str(home))
+    for name in ("SCREENING_DATA_DIR", "XDG_DATA_HOME", "SCREENING_AUDIT_STATE_DIR"):
+        env.pop(name, None)
+    out = tmp_path / "out"
+    bare = run(env, str(published.folder), "--out", str(out))
+    assert bare.returncode == CONFIG_ERROR, bare.stderr
+    assert "er is geen toestemmingsregister" in bare.stderr
+    assert "SCREENING_DATA_DIR" in bare.stderr
+    assert list(home.iterdir()) == [] and not out.exists()  # nothing made anywhere
+
+    typo = run(
+        env_for(published, SCREENING_DATA_DIR=str(tmp_path / "dta")),
+        str(published.folder),
+        "--out",
+        str(out),
+    )
+    assert typo.returncode == CONFIG_ERROR and "dta" in typo.stderr
+    assert not (tmp_path / "dta").exists()
+
+
+def test_an_empty_source_is_a_loud_warning(published: PublishedState, tmp_path: Path) -> None:
+    """A share that did not mount is an empty folder: exit 2, a Dutch warning on stderr
+    (cron mails it) and in the report; --allow-empty accepts it."""
+    empty = tmp_path / "share"
+    empty.mkdir()
+    env = env_for(published)
+    out, state = tmp_path / "out", tmp_path / "state"
+    warned = run(env, str(empty), "--out", str(out), "--state-dir", str(state))
+    assert warned.returncode == INPUT_ERROR, warned.stderr
+    assert "WAARSCHUWING" in warned.stderr and "bevat geen berichten" in warned.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["status"] == "warning" and report["warnings"][0]["code"] == "E304"
+    assert report["run"]["registry"].endswith("registry.sqlite3")
+    assert report["run"]["policy"].startswith("svok@")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'class="warning"' in html and "bevat geen berichten" in html
+    assert "Er is niets dat actie vraagt" not in html.split('class="warning"')[0]
+
+    accepted = run(env, str(empty), "--out", str(out), "--state-dir", str(state), "--allow-empty")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "WAARSCHUWING" not in accepted.stderr
 
 
 def _variants(folder: Path, count: int, day: object) -> None:

@@ -19,15 +19,18 @@ from consent_store.purposes import Purpose
 from consent_store.records import GivenBy
 from consent_store.repository import open_registry
 from consent_store.school_year import SchoolYear
+from screening.audit.dates import day_nl, local_day
 from screening.audit.errors import AuditSettingError
 from screening.audit.progress import JsonLinesProgress
 from screening.audit.results import Verdict
 from screening.audit.runner import AuditOptions, AuditOutcome, run_audit
 from screening.audit.sources import SourceDefaults
+from screening.faces.models import FaceModels
 from tests.audit.http_server import Route, redirect, serve
 from tests.audit.library import (
     PUPIL,
     PublishedState,
+    build_late_entry_state,
     picture_bytes,
     registry_clock,
     withdraw_social_media,
@@ -98,7 +101,7 @@ def test_withdrawal_makes_exactly_the_affected_item_take_down(
         PUPIL,
     )
     assert taken.articles == ("III.B.8",)
-    assert "withdrawn by parent" in taken.explanation
+    assert "withdrawn by the parent" in taken.explanation
     assert [f.kind for f in by_id["instagram/kapot.jpg"].blocking] == ["image.unreadable"]
     assert [f.kind for f in by_id["instagram/onbekend.jpg"].blocking] == ["face.unknown"]
     [never] = by_id["nieuwsbrief/anna.jpg"].blocking
@@ -114,8 +117,10 @@ def test_withdrawal_makes_exactly_the_affected_item_take_down(
     # Logs for cron: ids and verdict kinds, never caption text or names.
     lines = [json.loads(line) for line in log.getvalue().splitlines()]
     items = [line for line in lines if line["event"] == "audit.item"]
-    assert {i["item"]: i["verdict"] for i in items} == {k: v.value for k, v in AFTER.items()}
-    for secret in ("Sportdag", "06-12345678", "Anna Jansen", "gastspreker"):
+    # Items are numbered (issue 20): a file name such as anna.jpg may name a pupil.
+    refs = {r.item_id: r.ref for r in second.results}
+    assert {i["item"]: i["verdict"] for i in items} == {refs[k]: v.value for k, v in AFTER.items()}
+    for secret in ("Sportdag", "06-12345678", "Anna Jansen", "gastspreker", "anna.jpg"):
         assert secret not in log.getvalue()
 
 
@@ -130,18 +135,21 @@ def test_the_reports(published: PublishedState, tmp_path: Path) -> None:
     assert "Beeldmateriaal van leerlingen (herkenbaar in beeld)" in html  # III.B.8 quoted
     assert "http://" not in html.replace("http-equiv", "")  # nothing loaded from elsewhere
 
+    raw = (out / "report.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM makes Dutch Excel read UTF-8
+    assert raw.split(b"\r\n")[0].decode("utf-8-sig").startswith("nummer;item_id;verdict;")
     with (out / "report.csv").open(encoding="utf-8-sig", newline="") as fh:
-        rows = {row["item_id"]: row for row in csv.DictReader(fh)}
+        rows = {row["item_id"]: row for row in csv.DictReader(fh, delimiter=";")}
     assert {k: r["verdict"] for k, r in rows.items()} == {k: v.value for k, v in AFTER.items()}
     assert rows["instagram/anna.jpg"]["articles"] == "III.B.8"
     assert rows["instagram/anna.jpg"]["person_ids"] == PUPIL
 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["counts"] == {"ok": 2, "take_down": 1, "violation": 2, "review": 2}
+    assert report["counts"] == {"ok": 2, "take_down": 1, "violation": 2, "review": 2, "metadata": 0}
     assert report["action_needed"] is True and len(report["items"]) == 7
     assert "thumbnail" not in json.dumps(report) and "cache_keys" not in json.dumps(report)
-    for path in outcome.reports:
-        assert path.stat().st_mode & 0o777 == 0o600
+    for path in outcome.reports:  # the officer's group reads, others do not (issue 20)
+        assert path.stat().st_mode & 0o777 == 0o640
 
 
 def test_consent_entered_after_publication_is_not_a_violation(
@@ -158,6 +166,49 @@ def test_consent_entered_after_publication_is_not_a_violation(
             on=published.published,
         )
     assert verdicts(audit(published, tmp_path / "out"))["nieuwsbrief/anna.jpg"] is Verdict.OK
+
+
+def test_consent_entered_late_then_withdrawn_is_a_take_down_not_a_violation(
+    tmp_path: Path, face_models: FaceModels
+) -> None:
+    """Issue 20, point 1, exactly: consent given before publication, entered after it, and
+    withdrawn after publication is a take-down whose Dutch text names who withdrew and when;
+    a face that never had consent stays a violation."""
+    state = build_late_entry_state(tmp_path, face_models)
+    out = tmp_path / "out"
+    outcome = audit(state, out)
+    assert verdicts(outcome) == {
+        "instagram/anna.jpg": Verdict.TAKE_DOWN,
+        "nieuwsbrief/anna.jpg": Verdict.VIOLATION,
+        "instagram/onbekend.jpg": Verdict.REVIEW,
+    }
+    by_id = {r.item_id: r for r in outcome.results}
+    [taken] = by_id["instagram/anna.jpg"].blocking
+    today = date.today()
+    signed = SchoolYear.of(state.published).first_day
+    assert taken.verdict is Verdict.TAKE_DOWN and taken.person_id == PUPIL
+    assert taken.explanation_nl is not None
+    # Who withdrew, when, and that it was after publication; the late entry stays visible.
+    assert f"ingetrokken door de ouder op {day_nl(today)}" in taken.explanation_nl
+    assert f"na de publicatie op {day_nl(state.published)}" in taken.explanation_nl
+    assert f"gegeven door de ouder op {day_nl(signed)}" in taken.explanation_nl
+    # Entry dates are days in the Netherlands (the registry stamps UTC).
+    assert f"ingevoerd op {day_nl(local_day(datetime.now(UTC)))}" in taken.explanation_nl
+    assert (taken.decided_by, taken.decided_on) == ("ouder", today.isoformat())
+    # The advice agrees with the reason: no "no consent at publication", no DPO.
+    assert taken.advice_nl is not None and "geen overtreding" in taken.advice_nl
+    assert "geen geldige toestemming" not in taken.advice_nl and "FG" not in taken.advice_nl
+
+    [never] = by_id["nieuwsbrief/anna.jpg"].blocking
+    assert never.verdict is Verdict.VIOLATION and never.explanation_nl is not None
+    assert "Bij publicatie" in never.explanation_nl and "geen geldige toestemming" in (
+        never.explanation_nl
+    )
+    assert never.advice_nl is not None and "FG" in never.advice_nl
+
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"ingetrokken door de ouder op {day_nl(today)}" in html
+    assert "Offline halen" in html and "Overtreding" in html
 
 
 def test_a_pool_of_workers_gives_the_same_verdicts(

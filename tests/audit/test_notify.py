@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from screening.audit.errors import AuditSourceError
 from screening.audit.progress import JsonLinesProgress
 from screening.audit.runner import AuditOptions, run_audit
 from tests.audit.http_server import Route, serve
@@ -78,17 +79,27 @@ def test_email_and_webhook_carry_the_summary_only(
 
     [message] = handler.messages
     assert message["To"] == "directie@school.nl" and message["From"] == "audit@school.nl"
-    assert "actie nodig" in message["Subject"]
+    # New findings first, in the subject too (the first audit: everything is new).
+    assert message["Subject"].startswith("Controle ") and "NIEUW" in message["Subject"]
+    assert "1 offline halen" in message["Subject"]
     body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     text = body.get_payload(decode=True).decode()  # type: ignore[union-attr]
-    assert "instagram/anna.jpg: offline halen" in text and "take_down: 1" in text
+    anna = next(r for r in outcome.results if r.item_id == "instagram/anna.jpg")
+    assert f"{anna.ref}: offline halen" in text and "take_down: 1" in text
+    assert text.index("Nieuw") < text.index("Aantallen")
+    # Item numbers only: a file name such as anna.jpg may carry a pupil's name.
+    assert "anna.jpg" not in text and "anna.jpg" not in posted.decode()
 
     summary = json.loads(posted)
     assert summary == outcome.summary
-    assert summary["counts"] == {"ok": 2, "take_down": 1, "violation": 2, "review": 2}
-    assert {i["id"]: i["verdict"] for i in summary["needs_action"]}["instagram/anna.jpg"] == (
-        "take_down"
-    )
+    assert summary["counts"] == {
+        "ok": 2,
+        "take_down": 1,
+        "violation": 2,
+        "review": 2,
+        "metadata": 0,
+    }
+    assert {i["id"]: i["verdict"] for i in summary["needs_action"]}[anna.ref] == "take_down"
     for secret in SECRETS:
         assert secret not in text and secret not in posted.decode()
 
@@ -116,3 +127,66 @@ def test_failed_notifications_are_reported_and_the_reports_still_written(
     assert codes == ["E320", "E320"]
     assert "HTTP 500" in outcome.notification_errors[1].message_en
     assert (tmp_path / "out" / "report.html").is_file()
+
+
+def test_a_failed_audit_notifies_too(
+    published: PublishedState, tmp_path: Path, inbox: tuple[_Inbox, int]
+) -> None:
+    """The audit itself fails (here: the source is gone): the same addresses hear it, with
+    the error's code and Dutch message, before the error reaches the caller."""
+    handler, port = inbox
+    settings = published.settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_from": "audit@school.nl"}
+    )
+    with serve({"/hook": Route(b"")}) as site:
+        with pytest.raises(AuditSourceError):
+            run_audit(
+                AuditOptions(
+                    source=str(tmp_path / "niet-gekoppeld"),
+                    out_dir=tmp_path / "out",
+                    state_dir=tmp_path / "state",
+                    workers=1,
+                    notify_emails=("fg@school.nl",),
+                    webhook=site.url("/hook"),
+                ),
+                settings,
+                JsonLinesProgress(io.StringIO()),
+            )
+        [posted] = site.posted["/hook"]
+    [message] = handler.messages
+    assert message["Subject"].startswith("MISLUKT: controle") and "[E300]" in message["Subject"]
+    body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    text = body.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "is mislukt" in text and "bestaat niet" in text
+    data = json.loads(posted)
+    assert data["status"] == "failed" and data["error"]["code"] == "E300"
+
+
+def test_an_empty_source_is_a_warning_in_the_mail(
+    published: PublishedState, tmp_path: Path, inbox: tuple[_Inbox, int]
+) -> None:
+    handler, port = inbox
+    empty = tmp_path / "share"
+    empty.mkdir()
+    settings = published.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
+    outcome = run_audit(
+        AuditOptions(
+            source=str(empty),
+            out_dir=tmp_path / "out",
+            state_dir=tmp_path / "state",
+            workers=1,
+            notify_emails=("fg@school.nl",),
+        ),
+        settings,
+        JsonLinesProgress(io.StringIO()),
+    )
+    assert [w.code for w in outcome.warnings] == ["E304"]
+    [message] = handler.messages
+    assert (
+        message["Subject"].startswith("WAARSCHUWING controle")
+        and "bron is leeg" in (message["Subject"])
+    )
+    body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    text = body.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert text.startswith("WAARSCHUWING [E304]") and "Er is niets" not in text
+    assert outcome.summary["status"] == "warning"

@@ -73,7 +73,7 @@ def test_html_when_nothing_needs_action() -> None:
 
 
 def test_csv_cells_never_run_as_formulas() -> None:
-    rows = list(csv.DictReader(io.StringIO(report_csv(HOSTILE))))
+    rows = list(csv.DictReader(io.StringIO(report_csv(HOSTILE)), delimiter=";"))
     assert rows[1]["item_id"] == '\'=HYPERLINK("http://evil")'
     assert rows[0]["verdict"] == "take_down" and rows[0]["person_ids"] == "P1"
     assert rows[2]["finding_kinds"] == "" and rows[2]["articles"] == ""
@@ -82,7 +82,7 @@ def test_csv_cells_never_run_as_formulas() -> None:
 def test_summary_has_ids_counts_and_verdicts_only(tmp_path: Path) -> None:
     data = summary(RUN, HOSTILE, tmp_path)
     text = json.dumps(data)
-    assert data["counts"] == {"ok": 1, "take_down": 1, "violation": 0, "review": 1}
+    assert data["counts"] == {"ok": 1, "take_down": 1, "violation": 0, "review": 1, "metadata": 0}
     assert [i["verdict"] for i in data["needs_action"]] == ["take_down", "review"]
     assert "Anna" not in text and "withdrawn" not in text and "base64" not in text
 
@@ -90,7 +90,7 @@ def test_summary_has_ids_counts_and_verdicts_only(tmp_path: Path) -> None:
 def test_written_reports_are_private_and_json_has_no_pictures(tmp_path: Path) -> None:
     paths = write_reports(tmp_path, RUN, HOSTILE, render_html(RUN, HOSTILE))
     assert [p.name for p in paths] == ["report.html", "report.csv", "report.json"]
-    assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
+    assert all(p.stat().st_mode & 0o777 == 0o640 for p in paths)  # owner and group only
     assert paths[1].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     loaded = json.loads(paths[2].read_text(encoding="utf-8"))
     assert loaded == json.loads(json.dumps(report_json(RUN, HOSTILE)))

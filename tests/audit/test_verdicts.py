@@ -6,13 +6,15 @@ articles are the ones the pack cites.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from kernel.types import Box, Channel, Decision, Evidence, Finding, ImageRegion, Span
 from screening.audit.results import Verdict, most_serious
+from screening.audit.texts import advice
 from screening.audit.verdicts import (
+    finding_record,
     judge,
     needs_publication_view,
     publication_view,
@@ -172,7 +174,50 @@ def test_the_publication_screen_runs_only_to_tell_take_down_from_violation(
 def test_views() -> None:
     assert today_view(date(2026, 3, 1)).withdrawals_until == date(2026, 3, 1)
     assert today_view(date(2026, 3, 1)).known_at is None
-    end = publication_view(date(2025, 10, 15)).known_at
-    assert end is not None and end.tzinfo is not None
-    # The end of 15 October in the Netherlands (CEST, UTC+2) is 21:59:59.999999 UTC.
-    assert end.astimezone(UTC) == datetime(2025, 10, 15, 21, 59, 59, 999999, tzinfo=UTC)
+    # Issue 20: at publication, consent counts from when it was given, not when it was
+    # entered (a form entered late is still the form), and later withdrawals do not count.
+    then = publication_view(date(2025, 10, 15))
+    assert then.known_at is None and then.withdrawals_until is None
+
+
+def test_metadata_has_its_own_verdict_and_advice() -> None:
+    meta = Finding(
+        kind="image.metadata",
+        detector="image_metadata",
+        detector_version="1.0",
+        score=0.8,
+        evidence=Evidence(explanation="metadata holds Artist", context_words=("Artist",)),
+        region=ImageRegion(0),
+    )
+    now = decision(meta, face("face.no_consent"))
+    assert needs_publication_view(decision(meta)) is False  # no second screen for it
+    verdicts = judge(now, decision(meta, face("face.consented")))
+    by_kind = dict(zip((r.finding.kind for r in now.findings), verdicts, strict=True))
+    assert by_kind == {"image.metadata": Verdict.METADATA, "face.no_consent": Verdict.TAKE_DOWN}
+    rated = next(r for r in now.findings if r.finding.kind == "image.metadata")
+    record = finding_record(rated, Verdict.METADATA)
+    assert record.verdict is Verdict.METADATA
+    assert record.explanation_nl == "In de fotogegevens (EXIF/XMP) staat: Artist."
+    assert record.advice_nl is not None and "fotograaf" in record.advice_nl
+    assert "toestemming" in record.advice_nl and "geen geldige" not in record.advice_nl
+    gps = advice("image.metadata", Verdict.METADATA, ("GPS position",))[0]
+    assert "opgeschoonde versie" in gps and "waar de foto is genomen" in gps
+    assert most_serious([Verdict.METADATA, Verdict.REVIEW]) is Verdict.REVIEW
+    assert most_serious([Verdict.METADATA]) is Verdict.METADATA
+
+
+@pytest.mark.parametrize(
+    ("kind", "verdict", "expected", "absent"),
+    [
+        ("face.no_consent", Verdict.TAKE_DOWN, "geen overtreding", "FG"),
+        ("face.no_consent", Verdict.VIOLATION, "geen geldige toestemming", "ingetrokken"),
+        ("pii.phone", Verdict.VIOLATION, "nooit gepubliceerd", "ingetrokken"),
+        ("language.insult", Verdict.VIOLATION, "herschrijf", "FG"),
+        ("face.unknown", Verdict.REVIEW, "Controleer wie dit is", "FG"),
+    ],
+)
+def test_advice_agrees_with_the_verdict(
+    kind: str, verdict: Verdict, expected: str, absent: str
+) -> None:
+    nl, en = advice(kind, verdict)
+    assert expected in nl and absent not in nl and en
