@@ -51,8 +51,17 @@ class MultipartForm:
     files: list[FilePart]
 
     def value(self, name: str) -> str | None:
-        """The first value of a text field, or None when it was not sent."""
+        """The value of a text field, or None when it was not sent.
+
+        A field sent twice is refused: which of two texts is the draft would be a guess, and
+        screening one while the sender publishes the other must not be possible.
+        """
         values = self.fields.get(name)
+        if values and len(values) > 1:
+            raise ServiceInputError(
+                f"field '{name}' is sent {len(values)} times; send it once",
+                f"veld '{name}' is {len(values)} keer gestuurd; stuur het één keer",
+            )
         return values[0] if values else None
 
     def files_named(self, name: str) -> list[FilePart]:
@@ -106,6 +115,14 @@ class _Collector:
 
     def on_headers_finished(self) -> None:
         headers = dict(self.part.headers)
+        # Deprecated in forms (RFC 7578): a base64 or quoted-printable part would be screened
+        # as its encoded form while the sender decodes and publishes something else.
+        encoding = headers.get(b"content-transfer-encoding", b"binary").strip().lower()
+        if encoding not in (b"binary", b"8bit", b"7bit"):
+            raise _malformed(
+                "a part has a Content-Transfer-Encoding; send its bytes as they are",
+                "een deel heeft een Content-Transfer-Encoding; stuur de bytes zoals ze zijn",
+            )
         _, options = parse_options_header(headers.get(b"content-disposition", b""))
         if b"name" not in options:
             raise _malformed("a part has no field name", "een deel heeft geen veldnaam")

@@ -24,7 +24,7 @@ from PIL import Image
 
 from kernel.settings import Settings
 from kernel.types import Decision, ImageInput
-from screening.images.render import annotate, face_findings, redact
+from screening.images.render import annotate, photo_findings, redact
 from screening.messages import Lang
 
 OutputKind = Literal["annotated", "redacted"]
@@ -77,7 +77,7 @@ def _encode(img: Image.Image, png: bool) -> RenderedImage:
 
 def _render(held: _Held, index: int, kind: OutputKind) -> RenderedImage:
     image = held.images[index]
-    findings = face_findings(held.decision, index)
+    findings = photo_findings(held.decision, index)
     picture = (
         annotate(image.data, findings, held.lang)
         if kind == "annotated"

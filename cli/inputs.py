@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from kernel.errors import (
     InputError,
@@ -54,18 +55,43 @@ def parse_channel(value: str) -> Channel:
         ) from None
 
 
-def read_image(path: Path) -> ImageInput:
+def open_binary(path: Path) -> BinaryIO:
+    """`path` opened for reading, without waiting for a writer if it is a named pipe.
+
+    A pipe someone writes to (`--image <(curl ...)`) is read as usual; one nobody has open
+    for writing reads as empty at once, instead of blocking the command forever.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+#: Bytes read of a photo when the caller does not say (Settings.max_image_bytes' default).
+DEFAULT_MAX_IMAGE_BYTES = 40 * 1024 * 1024
+
+
+def read_image(path: Path, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> ImageInput:
     """The bytes of an image file; a missing path is an input error.
 
     A file that exists but cannot be read gets empty data, which screening turns into an
-    'image.unreadable' hold rather than a crash.
+    'image.unreadable' hold rather than a crash. At most one byte more than `max_bytes` is
+    read (enough for screening to refuse it as too large), so a path like /dev/zero cannot
+    fill the memory.
     """
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError):  # a NUL byte in the path, a name too long for the system
+        raise InputError(
+            f"photo {str(path)[:200]!r} is not a usable path",
+            f"foto {str(path)[:200]!r} is geen bruikbaar pad",
+        ) from None
+    if not exists:
         raise InputError(f"photo {str(path)!r} does not exist", f"foto {str(path)!r} bestaat niet")
-    if path.is_dir():
+    if is_dir:
         raise InputError(f"{str(path)!r} is a folder, not a photo", f"{str(path)!r} is een map")
     try:
-        data = path.read_bytes()
+        with open_binary(path) as fh:
+            data = fh.read(max_bytes + 1)
     except OSError:
         data = b""
     return ImageInput(name=path.name, data=data)
@@ -86,7 +112,12 @@ def _line_error(line: int, item_id: str | None, en: str, nl: str) -> JsonlItem:
 
 
 def parse_jsonl_line(
-    raw: bytes, line: int, base_dir: Path, default_channel: Channel, today: date
+    raw: bytes,
+    line: int,
+    base_dir: Path,
+    default_channel: Channel,
+    today: date,
+    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
 ) -> JsonlItem | None:
     """Parse one JSONL line into a post; blank lines are skipped (None)."""
     if not raw.strip():
@@ -98,6 +129,13 @@ def parse_jsonl_line(
     except json.JSONDecodeError as exc:
         return _line_error(
             line, None, f"not valid JSON ({exc.msg})", f"geen geldige JSON ({exc.msg})"
+        )
+    except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
+        return _line_error(
+            line,
+            None,
+            "not valid JSON (nested too deeply, or a number too long)",
+            "geen geldige JSON (te diep genest, of een te lang getal)",
         )
     if not isinstance(obj, dict):
         return _line_error(line, None, "must be a JSON object", "moet een JSON-object zijn")
@@ -119,10 +157,12 @@ def parse_jsonl_line(
         return _line_error(
             line, item_id, "'images' must be a list of paths", "'images' moet een lijst paden zijn"
         )
+    if not isinstance(obj.get("channel", ""), str):
+        return _line_error(line, item_id, "'channel' must be a string", "'channel' moet tekst zijn")
     try:
         channel = parse_channel(obj["channel"]) if "channel" in obj else default_channel
         when = parse_date(str(obj["date"])) if "date" in obj else today
-        photos = tuple(read_image(base_dir / p) for p in images)
+        photos = tuple(read_image(base_dir / p, max_image_bytes) for p in images)
     except InputError as exc:
         return JsonlItem(
             line,

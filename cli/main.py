@@ -25,6 +25,7 @@ from cli.eval import eval_app
 from cli.faces import faces_app
 from cli.inputs import (
     decode_text,
+    open_binary,
     parse_channel,
     parse_jsonl_line,
     read_image,
@@ -87,7 +88,7 @@ def _read_text(text: str | None, file: Path | None, max_chars: int) -> str:
         )
     if file is not None:
         try:
-            with file.open("rb") as fh:
+            with open_binary(file) as fh:  # a named pipe nobody writes to reads as empty
                 return decode_text(read_limited(fh, max_chars, str(file)), str(file))
         except OSError as exc:
             raise InputError(
@@ -186,7 +187,7 @@ def check(
             code = _check_jsonl(jsonl, out, default_channel, publish_on, policy, settings)
             raise typer.Exit(code)
         body = _read_text(text, file, settings.max_text_chars)
-        photos = tuple(read_image(p) for p in image or [])
+        photos = tuple(read_image(p, settings.max_image_bytes) for p in image or [])
         if not body.strip() and not photos:
             raise EmptyTextError(
                 "there is no text to check; give text, --file or stdin",
@@ -227,7 +228,13 @@ def _write_pictures(
             continue
         if folder.exists() and not folder.is_dir():
             raise InputError(f"{str(folder)!r} is not a folder", f"{str(folder)!r} is geen map")
-        paths = write_outputs(decision, post, folder, kind=kind, lang=lang)
+        try:
+            paths = write_outputs(decision, post, folder, kind=kind, lang=lang)
+        except OSError as exc:  # a folder that cannot be made or written to
+            raise InputError(
+                f"cannot write the photos to {str(folder)!r}: {exc.strerror}",
+                f"kan de foto's niet in {str(folder)!r} schrijven: {exc.strerror}",
+            ) from None
         err.print(
             f"{title[0] if lang == 'nl' else title[1]}: "
             + (", ".join(str(p) for p in paths) or "-"),
@@ -256,7 +263,9 @@ def _check_jsonl(
     try:
         with path.open("rb") as fh:
             for n, raw in enumerate(fh, start=1):
-                item = parse_jsonl_line(raw, n, path.parent, channel, today)
+                item = parse_jsonl_line(
+                    raw, n, path.parent, channel, today, settings.max_image_bytes
+                )
                 if item is None:
                     continue
                 error = item.error
@@ -285,6 +294,13 @@ def _check_jsonl(
             sink.close()
     if errors:
         return Exit.INPUT_ERROR
+    if not decisions:
+        # Exit code 0 would tell a script "publish", for a calendar it never saw (the wrong
+        # file, an empty export).
+        raise EmptyTextError(
+            f"{str(path)!r} holds no posts (every line is empty)",
+            f"{str(path)!r} bevat geen berichten (elke regel is leeg)",
+        )
     return _exit_for(decisions)
 
 

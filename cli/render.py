@@ -101,7 +101,10 @@ def render_decision(console: Console, decision: Decision, post: Post, lang: Lang
             console.print(_indent(Text(f"{w['photo']} {f.region.image_index + 1}: {name}")))
         console.print(
             _indent(
-                Text(f"{kind_advice(f.kind, lang)} ", style="italic").append(
+                Text(
+                    f"{kind_advice(f.kind, lang, in_photo=f.region is not None)} ",
+                    style="italic",
+                ).append(
                     f"[{f.detector} {f.detector_version}: {f.evidence.explanation}]", style="dim"
                 )
             )

@@ -56,6 +56,12 @@ MAX_LENGTHS = {"person_id": 64, "name": 200, "school": 200, "group": 100, "alias
 
 _E = TypeVar("_E", Role, Purpose, ConsentDecision, GivenBy)
 _T = TypeVar("_T")
+#: Control characters no registry field holds (PostgreSQL cannot even store NUL); tab, line
+#: feed and carriage return are white space in a cell.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The start of a cell `Registry.export_csv` writes behind an apostrophe, so that a
+#: spreadsheet shows it as text instead of running it as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DUTCH_DAY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
 
@@ -153,7 +159,13 @@ def _records(text: str, source: str) -> tuple[list[str], Iterator[tuple[int, lis
             "kolomnamen bevatten",
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
-    header = [h.strip() for h in next(reader)]
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:  # e.g. a header cell beyond the csv module's field limit
+        raise CsvFormatError(
+            f"{source} line 1: not valid CSV ({exc})",
+            f"{source} regel 1: geen geldige CSV ({exc})",
+        ) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
@@ -212,7 +224,17 @@ def read_import(path: Path, mapping: ImportMapping | None = None) -> ParsedImpor
                 )
             )
             continue
-        values = dict(zip(header, [c.strip() for c in cells], strict=False))
+        if any(_CONTROL.search(cell) for cell in cells):
+            problems.append(
+                (
+                    line,
+                    "een veld bevat een stuurteken (zoals NUL); die kan het register niet bewaren",
+                    "a field contains a control character (such as NUL), which the registry "
+                    "cannot store",
+                )
+            )
+            continue
+        values = dict(zip(header, [_unescaped(c.strip()) for c in cells], strict=False))
         try:
             canonical = mapping.to_canonical(values) if mapping else [values]
             parsed = [_parse_row(line, v, people, decisions) for v in canonical]
@@ -225,6 +247,17 @@ def read_import(path: Path, mapping: ImportMapping | None = None) -> ParsedImpor
     if problems:
         raise ImportValidationError(problems, source)
     return ParsedImport(source, sha256, tuple(rows), lines_read)
+
+
+def _unescaped(cell: str) -> str:
+    """A cell as it was before the export put an apostrophe before a formula's start."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
+def escaped(cell: str) -> str:
+    """A cell for an export: one a spreadsheet would run as a formula gets an apostrophe
+    before it (the import takes it off again)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def _check_header(header: list[str], source: str) -> None:

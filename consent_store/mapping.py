@@ -110,6 +110,11 @@ def load_mapping(path: Path) -> ImportMapping:
             f"mapping file {path.name} is not valid UTF-8 TOML: {exc}",
             f"koppelbestand {path.name} is geen geldige UTF-8 TOML: {exc}",
         ) from None
+    except RecursionError:  # tomllib recurses per nesting level: `a = [[[[...]]]]`
+        raise MappingFileError(
+            f"mapping file {path.name} is nested too deeply to be a mapping",
+            f"koppelbestand {path.name} is te diep genest voor een koppeling",
+        ) from None
     return mapping_from_dict(data, path.name)
 
 

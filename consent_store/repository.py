@@ -33,7 +33,7 @@ from consent_store.crypto import (
     decode_key,
     load_key_file,
 )
-from consent_store.csv_import import COLUMNS, ImportRow, RowDecision, read_import
+from consent_store.csv_import import COLUMNS, ImportRow, RowDecision, escaped, read_import
 from consent_store.database import (
     WRITE_OPTION,
     create_registry_engine,
@@ -1055,6 +1055,11 @@ class Registry:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(COLUMNS)
+
+            def write(row: list[str]) -> None:
+                # A name or evidence starting with "=" must not run when the file is opened.
+                writer.writerow([escaped(cell) for cell in row])
+
             for p in people:
                 base = [
                     p.external_id,
@@ -1067,11 +1072,11 @@ class Registry:
                 ]
                 groups = records.get(p.id, {})
                 if not groups:
-                    writer.writerow([*base, "", "", "", "", "", ""])
+                    write([*base, "", "", "", "", "", ""])
                     count += 1
                 for purpose, year in sorted(groups, key=lambda k: (k[1], order[k[0]])):
                     cur = _current_record(Role(p.role), p.birth_date, groups[(purpose, year)])
-                    writer.writerow(
+                    write(
                         [
                             *base,
                             purpose,

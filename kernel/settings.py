@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     #: Photos are reduced to this longer side (pixels) for detection; boxes are reported in
     #: full-size coordinates.
     detection_max_side: int = 2000
+    #: Read text in photos (OCR) and screen it like the caption (screening/images/ocr.py).
+    ocr_enabled: bool = True
+    #: Photos are reduced to this longer side (pixels) for reading text. At 1280, clean text
+    #: 8 pixels high there (1/120 of the photo's height) is still read; time grows with the
+    #: area read (benchmarks/bench_ocr.py).
+    ocr_max_side: int = Field(default=1280, ge=320)
+    #: Lines of photo text recognised with a lower mean confidence are ignored.
+    ocr_min_confidence: float = Field(default=0.6, ge=0.0, le=1.0)
+    #: CPU threads onnxruntime uses to read one photo (unset: one per core).
+    ocr_threads: int | None = Field(default=None, ge=1)
     #: Minimum detector score for a finding to block, per kind or 'area.*'; below it the
     #: finding is shown as a notice.
     min_score: dict[str, float] = Field(default_factory=lambda: {"pii.*": 0.5})

@@ -48,7 +48,10 @@ def finding_to_dict(r: RatedFinding) -> dict[str, Any]:
         },
         "articles": list(r.articles),
         "message": {"nl": kind_label(f.kind, "nl"), "en": kind_label(f.kind, "en")},
-        "advice": {"nl": kind_advice(f.kind, "nl"), "en": kind_advice(f.kind, "en")},
+        "advice": {
+            "nl": kind_advice(f.kind, "nl", in_photo=f.region is not None),
+            "en": kind_advice(f.kind, "en", in_photo=f.region is not None),
+        },
     }
 
 

@@ -18,6 +18,9 @@ class KindText(NamedTuple):
 
 _REMOVE_NL = "Haal dit uit de tekst."
 _REMOVE_EN = "Remove it from the text."
+#: The same advice for text read in a photo.
+_BLUR_NL = "Haal dit uit de foto, of gebruik de publiceerbare versie (daarin is het vervaagd)."
+_BLUR_EN = "Remove it from the photo, or use the publishable version (where it is blurred)."
 
 KIND_TEXTS: dict[str, KindText] = {
     "pii.bsn": KindText(
@@ -185,9 +188,11 @@ def kind_label(kind: str, lang: Lang) -> str:
     return t.nl if lang == "nl" else t.en
 
 
-def kind_advice(kind: str, lang: Lang) -> str:
-    """What the officer can do about a finding of this kind."""
+def kind_advice(kind: str, lang: Lang, *, in_photo: bool = False) -> str:
+    """What the officer can do about a finding of this kind (`in_photo`: found in a photo)."""
     t = kind_text(kind)
+    if in_photo and t.advice_nl == _REMOVE_NL:
+        return _BLUR_NL if lang == "nl" else _BLUR_EN
     return t.advice_nl if lang == "nl" else t.advice_en
 
 

@@ -8,8 +8,9 @@ built, never at import.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kernel.errors import (
@@ -19,18 +20,20 @@ from kernel.errors import (
     UnreadableImageError,
 )
 from kernel.settings import Settings
-from kernel.types import Decision, Evidence, Finding, ImageRegion, Post
+from kernel.types import Decision, Evidence, Finding, ImageRegion, Post, PostContext, Span
 from screening import __version__
 from screening.detectors.base import ImageDetector, TextDetector
 from screening.detectors.image_metadata import ImageMetadataDetector
 from screening.detectors.language import register_language
 from screening.detectors.names import register_names
+from screening.detectors.photo_text import PhotoTextDetector
 from screening.detectors.pii import register_pii
 from screening.detectors.registry import DetectorRegistry
 from screening.detectors.sensitive import register_sensitive
 from screening.detectors.transformer import register_transformers
 from screening.images.intake import decode_image
 from screening.nlp import NlpInfo, TextDoc, analyse, load_nlp
+from screening.plain_text import has_visible, plain_text
 from screening.policy.engine import PolicyOptions, decide
 from screening.policy.pack import PackSet, load_packs
 
@@ -44,6 +47,14 @@ log = logging.getLogger(__name__)
 PIPELINE_NAME = "pipeline"
 INTAKE_NAME = "image_intake"
 INTAKE_VERSION = "1.0"
+#: Control characters other than white space (NUL, ESC, BEL, C1 controls): no post shows
+#: them, a terminal runs them.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+#: The longest "word" (characters without white space) a post may have. No caption has a
+#: longer one; spaCy's tokenizer takes quadratic time over a run of brackets, plus signs or
+#: emoji, so 100,000 of them kept a screening busy for many minutes.
+MAX_WORD_CHARS = 1_000
+_LONG_WORD = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1}}}")  # (?<!\S): linear time
 
 
 def build_face_detector(
@@ -92,6 +103,17 @@ def default_registry(
     # A school's own transformers models, only when their folders are configured.
     register_transformers(registry, settings or Settings())
     registry.register_image(ImageMetadataDetector.name, ImageMetadataDetector)
+    ocr = settings or Settings()
+    if ocr.ocr_enabled:
+        # Text read in a photo goes through the text detectors above (Pipeline.screen_text).
+        registry.register_image(
+            PhotoTextDetector.name,
+            lambda: PhotoTextDetector(
+                max_side=ocr.ocr_max_side,
+                min_confidence=ocr.ocr_min_confidence,
+                threads=ocr.ocr_threads,
+            ),
+        )
     if faces:
         face_settings = settings or Settings()
         registry.register_image("faces", lambda: build_face_detector(face_settings, face_cache))
@@ -124,6 +146,10 @@ class Pipeline:
     nlp_info: NlpInfo
     options: PolicyOptions = field(default_factory=PolicyOptions)
 
+    def __post_init__(self) -> None:
+        for image_det in self.image_detectors:
+            image_det.use_text_screen(self.screen_text)
+
     @property
     def detector_versions(self) -> dict[str, str]:
         """Every component that can produce a finding, with its version."""
@@ -135,11 +161,12 @@ class Pipeline:
             versions.update(det.model_versions())
         for image_det in self.image_detectors:
             versions[image_det.name] = image_det.version
+            versions.update(image_det.model_versions())
         return versions
 
     def validate(self, post: Post) -> None:
         """Reject a post that cannot be screened at all (a caller error, not a hold)."""
-        if not post.text.strip() and not post.images:
+        if not post.images and not has_visible(post.text):  # also: only zero-width characters
             raise EmptyTextError(
                 "the post has no text and no photos",
                 "het bericht heeft geen tekst en geen foto's",
@@ -156,6 +183,20 @@ class Pipeline:
             raise TextTooLongError(
                 f"the text has {len(post.text):,} characters; at most {limit:,} are accepted",
                 f"de tekst heeft {len(post.text):,} tekens; er mogen er hoogstens {limit:,} zijn",
+            )
+        if _CONTROL.search(post.text):
+            raise TextEncodingError(
+                "the text contains control characters (such as NUL or ESC) that a post cannot "
+                "show; remove them",
+                "de tekst bevat stuurtekens (zoals NUL of ESC) die een bericht niet kan tonen; "
+                "haal ze weg",
+            )
+        if _LONG_WORD.search(post.text):
+            raise TextTooLongError(
+                f"the text has a 'word' of more than {MAX_WORD_CHARS:,} characters without a "
+                "space; shorten it (a long link: use a short one)",
+                f"de tekst heeft een 'woord' van meer dan {MAX_WORD_CHARS:,} tekens zonder "
+                "spatie; maak het korter (een lange link: gebruik een korte)",
             )
 
     def screen(self, post: Post, policy: str | None = None) -> Decision:
@@ -185,8 +226,29 @@ class Pipeline:
     def _screen_text(self, post: Post) -> list[Finding]:
         if not post.text.strip():
             return []
+        findings = self._detect_text(post.text, post)
+        plain = plain_text(post.text)
+        if plain.text != post.text and plain.text.strip():
+            # A phone number broken up by zero-width characters, or written in full-width
+            # digits, is still a phone number: screen what a reader sees too, and point
+            # each finding at the characters of the post it came from.
+            seen = {_place(f) for f in findings}
+            for finding in self._detect_text(plain.text, post):
+                if finding.span is not None:
+                    start, end = plain.span_in_original(finding.span.start, finding.span.end)
+                    finding = replace(finding, span=Span.of(post.text, start, end))
+                if _place(finding) not in seen:
+                    seen.add(_place(finding))
+                    findings.append(finding)
+        return findings
+
+    def _detect_text(self, text: str, post: Post) -> list[Finding]:
+        return self.screen_text(text, post.context)
+
+    def screen_text(self, text: str, context: PostContext) -> list[Finding]:
+        """Every text detector's findings in `text`: a caption, or the text read in a photo."""
         try:
-            doc: TextDoc = analyse(self.nlp, post.text, post.context)
+            doc: TextDoc = analyse(self.nlp, text, context)
         except Exception as exc:
             log.warning("text analysis failed: %s", type(exc).__name__)
             return [_error_finding("nlp", "1", exc)]
@@ -236,6 +298,12 @@ class Pipeline:
                     log.warning("detector %s failed: %s", det.name, type(exc).__name__)
                     findings.append(_error_finding(det.name, det.version, exc, image_index=index))
         return findings
+
+
+def _place(finding: Finding) -> tuple[str, int, int, str | None]:
+    """What a finding found where: the same in a post's text and in its plain form."""
+    span = finding.span
+    return (finding.kind, span.start if span else -1, span.end if span else -1, finding.person_id)
 
 
 def _unreadable(index: int, code: str, why: str) -> Finding:

@@ -183,7 +183,7 @@ def parse_feed(data: bytes, base_url: str) -> ParsedFeed:
     """Entries (or child sitemaps) of a sitemap, sitemap index, RSS or Atom document."""
     try:
         root = fromstring(data)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:  # Lookup: encoding
         raise AuditSourceError(
             f"the sitemap or feed is not valid XML ({type(exc).__name__})",
             f"de sitemap of feed is geen geldige XML ({type(exc).__name__})",
@@ -194,7 +194,7 @@ def parse_feed(data: bytes, base_url: str) -> ParsedFeed:
             kind, entries=[_sitemap_entry(u, base_url) for u in _children(root, "url")]
         )
     if kind == "sitemapindex":
-        children = [urljoin(base_url, _child_text(s, "loc")) for s in _children(root, "sitemap")]
+        children = [_join(base_url, _child_text(s, "loc")) for s in _children(root, "sitemap")]
         return ParsedFeed(kind, children=[c for c in children if c])
     if kind == "rss" or kind == "rdf":
         channel = next(_children(root, "channel"), root)
@@ -212,12 +212,12 @@ def parse_feed(data: bytes, base_url: str) -> ParsedFeed:
 
 def _sitemap_entry(url: Element, base: str) -> FeedEntry:
     page = _child_text(url, "loc")
-    entry = FeedEntry(urljoin(base, page) if page else None)
+    entry = FeedEntry(_join(base, page) if page else None)
     captions = []
     for image in _children(url, "image"):
         loc = _child_text(image, "loc")
         if loc:
-            entry.media.append(urljoin(base, loc))
+            entry.media.append(_join(base, loc))
         captions.append(_child_text(image, "caption", "title"))
     news_dates = [_child_text(n, "publication_date") for n in _children(url, "news")]
     news_titles = [_child_text(n, "title") for n in _children(url, "news")]
@@ -260,9 +260,18 @@ def _is_image(el: Element) -> bool:
     return kind.startswith("image/") or medium == "image"
 
 
+def _join(base: str, ref: str) -> str:
+    """`ref` resolved against `base`; as it is when it is no URL at all ("http://[::1/x",
+    which urljoin refuses): fetching it then fails for this item only."""
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return ref
+
+
 def _add_media(entry: FeedEntry, base: str, refs: list[str]) -> None:
     for ref in refs:
-        url = urljoin(base, ref.strip())
+        url = _join(base, ref.strip())
         if url and url not in entry.media:
             entry.media.append(url)
 
@@ -278,7 +287,7 @@ def _media_rss(item: Element) -> list[str]:
 
 def _rss_entry(item: Element, base: str) -> FeedEntry:
     link = _child_text(item, "link") or _child_text(item, "guid")
-    entry = FeedEntry(urljoin(base, link) if link else None)
+    entry = FeedEntry(_join(base, link) if link else None)
     body_html = _child_text(item, "encoded") or _child_text(item, "description")
     body, inline = _html(body_html)
     title = _child_text(item, "title")
@@ -298,7 +307,7 @@ def _atom_entry(el: Element, base: str) -> FeedEntry:
         ),
         "",
     )
-    entry = FeedEntry(urljoin(base, page) if page else None)
+    entry = FeedEntry(_join(base, page) if page else None)
     body, inline = _html(_child_text(el, "content") or _child_text(el, "summary"))
     title = _child_text(el, "title")
     entry.caption = "\n".join(t for t in (title, body) if t)

@@ -37,7 +37,10 @@ Origin = tuple[str, str, int | None]
 
 def is_url(text: str) -> bool:
     """Whether `text` is an http(s) URL (anything else is a local path)."""
-    return urlsplit(text).scheme.lower() in ("http", "https")
+    try:
+        return urlsplit(text).scheme.lower() in ("http", "https")
+    except ValueError:  # "http://[::1/x": meant as a URL, refused as one when fetched
+        return text.split(":", 1)[0].strip().lower() in ("http", "https")
 
 
 def make_client(timeout: float) -> httpx.Client:
@@ -224,7 +227,14 @@ def _get(client: httpx.Client, url: str, max_bytes: int) -> bytes | _Redirect:
     try:
         with client.stream("GET", url) as response:
             if response.is_redirect:
-                return _Redirect(str(response.url.join(response.headers["Location"])))
+                location = response.headers.get("Location")
+                if location is None:
+                    raise FetchError(
+                        "redirect_without_location",
+                        f"{url} redirects without saying where to",
+                        f"{url} verwijst door zonder te zeggen waarheen",
+                    )
+                return _Redirect(str(response.url.join(location)))
             return _read_body(response, url, max_bytes)
     except httpx.InvalidURL:
         raise _bad_url(url) from None

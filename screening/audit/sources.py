@@ -147,7 +147,7 @@ def _folder_item(folder: Path, photo: Path, defaults: SourceDefaults) -> AuditIt
             fields = loaded
         elif sidecar_txt.is_file():
             fields = {"caption": _read_small(sidecar_txt)}
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: [[[[...]]]]
         name = (sidecar_json if sidecar_json.is_file() else sidecar_txt).name
         problems.append(
             ItemProblem(
@@ -207,6 +207,16 @@ def _csv_rows(text: str, name: str) -> list[Row]:
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _csv_records(reader, name)
+    except csv.Error as exc:  # a field beyond the csv module's limit, a quote left open
+        raise AuditSourceError(
+            f"{name} line {reader.line_num}: not valid CSV ({exc})",
+            f"{name} regel {reader.line_num}: geen geldige CSV ({exc})",
+        ) from None
+
+
+def _csv_records(reader: csv.DictReader[str], name: str) -> list[Row]:
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     if "media" not in columns and "caption" not in columns:
         raise AuditSourceError(
@@ -232,7 +242,7 @@ def _jsonl_rows(text: str) -> list[Row]:
             if not isinstance(value, dict):
                 raise ValueError("not an object")
             rows.append((n, value, None))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             problem = ItemProblem(
                 "audit.bad_metadata",
                 f"regel {n} is geen JSON-object",
@@ -259,7 +269,17 @@ def _manifest_item(
         if is_url(ref):
             media.append(ref)
             continue
-        local = (base / ref).resolve()
+        try:
+            local = (base / ref).resolve()
+        except (OSError, ValueError, RuntimeError):  # a NUL byte in the path, a link loop
+            problems.append(
+                ItemProblem(
+                    "audit.media_missing",
+                    f"foto {ref[:200]!r} is geen bruikbaar pad",
+                    f"photo {ref[:200]!r} is not a usable path",
+                )
+            )
+            continue
         if not local.is_file():
             problems.append(
                 ItemProblem(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from kernel.types import Finding, PostContext
 from screening.images.intake import DecodedImage
 from screening.nlp import TextDoc
+
+#: The pipeline's text screening (NLP pass and every text detector) of any text, for image
+#: detectors that find text in a photo.
+TextScreen = Callable[[str, PostContext], Sequence[Finding]]
 
 
 class TextDetector(ABC):
@@ -38,3 +42,11 @@ class ImageDetector(ABC):
     @abstractmethod
     def detect(self, image: DecodedImage, index: int, context: PostContext) -> Sequence[Finding]:
         """All findings of this detector in the image at position `index` of the post."""
+
+    def model_versions(self) -> dict[str, str]:
+        """Models the detector reads, by name, with version (or weights digest)."""
+        return {}
+
+    def use_text_screen(self, screen: TextScreen) -> None:
+        """Receive the pipeline's text screening; only detectors that read text use it."""
+        del screen  # most image detectors read no text

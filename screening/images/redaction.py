@@ -1,4 +1,4 @@
-"""Which faces a redacted photo blurs and which holds it resolves (no imaging library needed).
+"""Which faces and text a redacted photo blurs, which holds it resolves (no imaging library).
 
 Kept apart from `render` so that the decision JSON can say whether the redacted photos are
 publishable without importing Pillow on every start.
@@ -6,7 +6,7 @@ publishable without importing Pillow on every start.
 
 from __future__ import annotations
 
-from kernel.types import Decision, RatedFinding, Severity
+from kernel.types import Decision, Finding, RatedFinding, Severity
 
 #: Face kinds that may stay visible in a redacted photo. Everything else is blurred: a face
 #: without consent, an unknown or ambiguous one, and (harmlessly) one judged not recognizable.
@@ -30,7 +30,37 @@ def face_findings(decision: Decision, image_index: int) -> list[RatedFinding]:
     ]
 
 
+def is_photo_text(f: Finding) -> bool:
+    """Whether `f` is something written in a photo (read by OCR), with its box."""
+    return (
+        f.region is not None
+        and f.region.box is not None
+        and not f.kind.startswith(("face.", "image."))
+    )
+
+
+def text_findings(decision: Decision, image_index: int) -> list[RatedFinding]:
+    """The findings on text written in one image of the post, with their boxes."""
+    return [
+        r
+        for r in decision.findings
+        if is_photo_text(r.finding)
+        and r.finding.region is not None
+        and r.finding.region.image_index == image_index
+    ]
+
+
+def photo_findings(decision: Decision, image_index: int) -> list[RatedFinding]:
+    """Everything boxed on one image: its faces and the text findings written in it."""
+    return face_findings(decision, image_index) + text_findings(decision, image_index)
+
+
 def redaction_resolves(decision: Decision) -> bool:
-    """Whether publishing the redacted photos would leave no blocking finding."""
+    """Whether publishing the redacted photos would leave no blocking finding.
+
+    Blocking text in a photo is blurred in the redacted photo, so it is resolved there too.
+    """
     holds = [r for r in decision.findings if r.severity is Severity.HOLD]
-    return bool(holds) and all(r.finding.kind in RESOLVED_BY_REDACTION for r in holds)
+    return bool(holds) and all(
+        r.finding.kind in RESOLVED_BY_REDACTION or is_photo_text(r.finding) for r in holds
+    )

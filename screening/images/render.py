@@ -1,8 +1,9 @@
 """Pictures people would rather look at than read: annotated and redacted photos.
 
-Both work from the decision's face findings (boxes in full-size photo coordinates) and the
-original bytes, decoded again at full size. Neither output carries any of the original's
-metadata: the pixels are written into a fresh file.
+Both work from the decision's face findings and its findings on text written in the photo
+(boxes in full-size photo coordinates) and the original bytes, decoded again at full size.
+Neither output carries any of the original's metadata: the pixels are written into a fresh
+file.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from kernel.types import Box, Decision, Post, RatedFinding
+from kernel.types import Box, Decision, Post, RatedFinding, Severity
 from screening.images.intake import decode_image
 from screening.images.redaction import (
     KEEP_VISIBLE,
     RESOLVED_BY_REDACTION,
     face_findings,
+    is_photo_text,
+    photo_findings,
     redaction_resolves,
 )
-from screening.messages import Lang
+from screening.messages import Lang, kind_label
 
 __all__ = [
     "KEEP_VISIBLE",
     "RESOLVED_BY_REDACTION",
     "face_findings",
+    "photo_findings",
     "redaction_resolves",
 ]
 
@@ -44,6 +48,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "face.unknown": ("onbekend", "unknown"),
     "face.ambiguous": ("onzeker wie", "not sure who"),
 }
+#: Text written in a photo: red when it blocks, grey when it is only shown.
+_TEXT_COLOURS = {Severity.HOLD: (220, 0, 0), Severity.NOTICE: (120, 120, 120)}
 
 
 def _full_size(data: bytes) -> Image.Image:
@@ -69,7 +75,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def annotate(data: bytes, findings: Sequence[RatedFinding], lang: Lang) -> Image.Image:
-    """The photo with every face boxed in its verdict's colour and labelled."""
+    """The photo with every face boxed in its verdict's colour, and every finding in text
+    written on it boxed in red (blocking) or grey (notice), all labelled."""
     img = _full_size(data).copy()
     draw = ImageDraw.Draw(img)
     width = max(2, round(max(img.size) / 400))
@@ -78,11 +85,15 @@ def annotate(data: bytes, findings: Sequence[RatedFinding], lang: Lang) -> Image
         f = r.finding
         assert f.region is not None and f.region.box is not None
         box = f.region.box
-        colour = _COLOURS.get(f.kind, (220, 0, 0))
+        if is_photo_text(f):
+            colour = _TEXT_COLOURS[r.severity]
+            nl, en = kind_label(f.kind, "nl"), kind_label(f.kind, "en")
+        else:
+            colour = _COLOURS.get(f.kind, (220, 0, 0))
+            nl, en = _LABELS.get(f.kind, (f.kind, f.kind))
         draw.rectangle(
             (box.left, box.top, box.right - 1, box.bottom - 1), outline=colour, width=width
         )
-        nl, en = _LABELS.get(f.kind, (f.kind, f.kind))
         label = (f.person_name + ": " if f.person_name else "") + (nl if lang == "nl" else en)
         text_box = draw.textbbox((box.left, box.bottom + width), label, font=font)
         draw.rectangle(text_box, fill=colour)
@@ -91,13 +102,18 @@ def annotate(data: bytes, findings: Sequence[RatedFinding], lang: Lang) -> Image
 
 
 def redact(data: bytes, findings: Sequence[RatedFinding]) -> Image.Image:
-    """The photo with every face that may not be shown blurred beyond recognition."""
+    """The photo with every face that may not be shown, and every blocking finding in text
+    written on it, blurred beyond recognition."""
     img = _full_size(data).copy()
     for r in findings:
         if r.finding.kind in KEEP_VISIBLE:
             continue
+        text = is_photo_text(r.finding)
+        if text and r.severity is not Severity.HOLD:
+            continue  # a notice (a name that may be shown) stays as the caption keeps it
         assert r.finding.region is not None and r.finding.region.box is not None
-        area = _padded(r.finding.region.box, img.size, pad=0.25)
+        # A text box already has the OCR's margin around the letters.
+        area = _padded(r.finding.region.box, img.size, pad=0.1 if text else 0.25)
         patch = img.crop(area)
         w, h = patch.size
         # Pixelate to a few blocks, then blur: neither a person nor a face model can
@@ -128,7 +144,7 @@ def write_outputs(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for index, image in enumerate(post.images):
-        findings = face_findings(decision, index)
+        findings = photo_findings(decision, index)
         unreadable = any(
             r.finding.kind == "image.unreadable"
             and r.finding.region is not None

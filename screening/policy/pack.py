@@ -208,6 +208,8 @@ def load_pack_file(path: Path) -> PolicyPack:
         raise _fail(str(path), "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise _fail(str(path), f"is not valid TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses per nesting level: `a = [[[[...]]]]`
+        raise _fail(str(path), "is nested too deeply to be a policy pack") from None
     return parse_pack(data, str(path))
 
 

@@ -647,7 +647,9 @@ class ClauseRules:
     def _group_compound(self, low: str) -> bool:
         """A compound naming people of a protected group: "vluchtelingenkinderen",
         "ADHD-kinderen", "moslimjongens" (a group or condition, then a word for people)."""
-        if len(low) < 8:
+        # Not beyond the longest real compounds: every split below is a new word to normalise
+        # (and to cache), so a "word" of 100,000 characters took minutes and gigabytes.
+        if not 8 <= len(low) <= 64:
             return False
         groups = self.words.groups
         # "woonwagenzigeuners", "bootvluchtelingen": a group word as the head (not a sex:
