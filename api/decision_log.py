@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
 from api.auth import ApiKey
@@ -116,17 +116,39 @@ class DecisionLog:
         """The logged decision for `post_id`, or None."""
         with unavailable_on_error(self._url), Session(self._engine) as s:
             row = s.get(DecisionLogRow, post_id)
-            if row is None:
-                return None
-            return LoggedDecision(
-                post_id=row.post_id,
-                action=row.action,
-                channel=row.channel,
-                policy=row.policy,
-                findings=tuple(
-                    LoggedFinding(f["id"], f["kind"], f["severity"])
-                    for f in json.loads(row.findings)
-                ),
-                key_id=row.key_id,
-                created_at=row.created_at,
-            )
+            return None if row is None else _row_to_logged(row)
+
+    # Issue 16 point 2 (the officer's history page): read the log back, newest first.
+    def between(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        action: str | None = None,
+        limit: int = 1000,
+    ) -> list[LoggedDecision]:
+        """Logged decisions made in [since, until), optionally of one action, newest first."""
+        query = select(DecisionLogRow).order_by(
+            DecisionLogRow.created_at.desc(), DecisionLogRow.post_id
+        )
+        if since is not None:
+            query = query.where(DecisionLogRow.created_at >= since)
+        if until is not None:
+            query = query.where(DecisionLogRow.created_at < until)
+        if action is not None:
+            query = query.where(DecisionLogRow.action == action)
+        with unavailable_on_error(self._url), Session(self._engine) as s:
+            return [_row_to_logged(r) for r in s.scalars(query.limit(limit))]
+
+
+def _row_to_logged(row: DecisionLogRow) -> LoggedDecision:
+    return LoggedDecision(
+        post_id=row.post_id,
+        action=row.action,
+        channel=row.channel,
+        policy=row.policy,
+        findings=tuple(
+            LoggedFinding(f["id"], f["kind"], f["severity"]) for f in json.loads(row.findings)
+        ),
+        key_id=row.key_id,
+        created_at=row.created_at,
+    )

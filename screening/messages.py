@@ -113,8 +113,8 @@ KIND_TEXTS: dict[str, KindText] = {
     "face.no_consent": KindText(
         "Herkenbaar gezicht zonder toestemming",
         "Recognizable face without consent",
-        "Gebruik de versie met vervaagde gezichten of vraag toestemming.",
-        "Use the blurred version or ask for consent.",
+        "Gebruik de publiceerbare versie van de foto (gezicht vervaagd) of vraag toestemming.",
+        "Use the publishable version of the photo (face blurred) or ask for consent.",
     ),
     "face.unknown": KindText(
         "Herkenbaar gezicht van een onbekende",
@@ -149,8 +149,8 @@ KIND_TEXTS: dict[str, KindText] = {
     "image.metadata": KindText(
         "Persoonsgegevens in de fotogegevens (EXIF)",
         "Personal data in the photo's metadata (EXIF)",
-        "Gebruik de opgeschoonde versie.",
-        "Use the cleaned version.",
+        "Gebruik de publiceerbare versie van de foto (fotogegevens verwijderd).",
+        "Use the publishable version of the photo (metadata removed).",
     ),
     "screening.error": KindText(
         "Controle mislukt",

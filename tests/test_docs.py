@@ -123,7 +123,8 @@ class Link:
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
     """Runs of prose lines between blank lines and code blocks, with their first line's
     number: a link's text may wrap onto the next line."""
-    start, block, last = 0, [], 0
+    start, last = 0, 0
+    block: list[str] = []
     for number, line in _prose_lines(text):
         if block and (not line.strip() or number != last + 1):
             yield start, "\n".join(block)
@@ -340,3 +341,122 @@ def test_schema_names_every_field_the_decision_json_has() -> None:
     assert set(out["versions"]) == set(defs["VersionsPublic"]["properties"])
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(out, schema)
+
+
+# -- issue 16 point 1: one name for the publishable photo ---------------------------------------
+
+#: Other Dutch names the redacted photo had; Dutch is only ever user-facing text here.
+_OTHER_NAMES_NL = re.compile(
+    r"opgeschoond|geschoonde|vervaagde (?:versie|foto)|versie met vervaagde|vervangende foto",
+    re.IGNORECASE,
+)
+#: Other English names, checked in the documentation (code comments may say "redacted").
+_OTHER_NAMES_EN = re.compile(
+    r"cleaned (?:copy|version|photo)|blurred (?:copy|version|photo)|redacted (?:copy|version)"
+    r"|replacement photo",
+    re.IGNORECASE,
+)
+_USER_TEXT_SOURCES = ("screening", "api", "cli", "extension")
+_USER_TEXT_SUFFIXES = {".py", ".html", ".js", ".json", ".txt", ".md"}
+
+
+def _user_text_files() -> Iterator[Path]:
+    for top in _USER_TEXT_SOURCES:
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.suffix in _USER_TEXT_SUFFIXES and "node_modules" not in path.parts:
+                yield path
+
+
+def test_the_publishable_photo_has_one_name_everywhere() -> None:
+    """The redacted photo is "de publiceerbare versie" (English: "the publishable version")
+    in the pages, the CLI, the audit, the extension and the documentation."""
+    found = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in [*_user_text_files(), *_markdown_files()]
+        for m in _OTHER_NAMES_NL.finditer(path.read_text(encoding="utf-8"))
+    ]
+    found += [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in _markdown_files()
+        for m in _OTHER_NAMES_EN.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_audit_calls_the_replacement_the_publishable_version() -> None:
+    """The audit's advice and its handled-marks name the same photo as the web page."""
+    from screening.audit.followup import HANDLED
+    from screening.audit.results import Verdict
+    from screening.audit.texts import advice, what_to_do
+
+    texts = [
+        advice("face.no_consent", Verdict.TAKE_DOWN),
+        advice("face.no_consent", Verdict.VIOLATION),
+        advice("image.metadata", Verdict.METADATA, ("GPS position",)),
+        advice("image.metadata", Verdict.METADATA, ("Artist",)),
+        (what_to_do(Verdict.TAKE_DOWN, "nl"), what_to_do(Verdict.TAKE_DOWN, "en")),
+        (what_to_do(Verdict.METADATA, "nl"), what_to_do(Verdict.METADATA, "en")),
+        HANDLED["replaced"],
+    ]
+    for nl, en in texts:
+        assert "publiceerbare versie" in nl, nl
+        assert "publishable version" in en, en
+
+
+# -- issue 16 point 3: the docs name what the pages and the extension show ---------------------
+
+
+def _extension_nl(key: str) -> str:
+    """A Dutch string of the extension (extension/src/i18n.js), read as text."""
+    source = (ROOT / "extension" / "src" / "i18n.js").read_text(encoding="utf-8")
+    dutch = source.split("\n  en: {", 1)[0]
+    m = re.search(rf"\n\s+{key}:\s*'([^']*)'", dutch)
+    assert m, key
+    return m.group(1)
+
+
+def _flowing(path: Path) -> str:
+    """A Markdown file's text with its line breaks as spaces (a quote may wrap)."""
+    return " ".join(path.read_text(encoding="utf-8").split())
+
+
+def test_the_manuals_use_the_words_the_extension_shows() -> None:
+    handbook = _flowing(DOCS / "gebruikershandleiding.md")
+    extension = _flowing(DOCS / "extension.md")
+    waiting = _extension_nl("optWaiting").split(".")[0]  # "Wacht op toestemming van de browser"
+    assert waiting == "Wacht op toestemming van de browser"
+    for key in ("pickStart", "pickAgain", "optPublishButtons", "optForget", "pickCancel"):
+        assert _extension_nl(key) in handbook, key
+    for text in (_extension_nl("pickStart"), _extension_nl("optPublishButtons"), waiting):
+        assert text in extension and text in handbook, text
+
+
+def test_the_handbook_uses_the_words_the_pages_show() -> None:
+    from api.web.i18n import TEXTS
+    from api.web.registry_text import IMPORT_COLUMNS
+    from api.web.routes_import import TEMPLATE_URL
+
+    handbook = _flowing(DOCS / "gebruikershandleiding.md")
+    for key in (
+        "override_title",
+        "override_reason",
+        "override_submit",
+        "nav_history",
+        "history_download",
+        "history_reset",
+        "import_template_title",
+        "import_template_link",
+        "faces_record_consent",
+        "history_face_enrolled",
+        "record_submit",
+        "field_given_by",
+    ):
+        assert TEXTS[key][0] in handbook, key
+    assert TEMPLATE_URL in handbook
+    for column in IMPORT_COLUMNS:
+        assert f"| `{column.dutch}` |" in handbook, column.dutch
+        for value in column.values:
+            assert value in handbook, value
+    # The CSV export's columns, in the order of the file.
+    csv_keys = ("csv_date", "csv_time", "csv_who", "csv_channel", "csv_verdict")
+    assert ", ".join(TEXTS[k][0] for k in csv_keys) in handbook

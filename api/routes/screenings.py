@@ -183,7 +183,7 @@ async def create_screening(
 
 @router.get(
     "/{post_id}/images/{index}/{kind}",
-    summary="An annotated or redacted photo of a recent screening",
+    summary="An annotated photo, or its publishable version, of a recent screening",
     response_class=Response,
     responses={
         200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "The photo"},

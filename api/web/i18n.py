@@ -45,10 +45,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Login
     "login_title": ("Inloggen", "Sign in"),
     "login_intro": (
-        "Plak de API-sleutel die u van de beheerder hebt gekregen. Bij de eerste start toont "
-        "`screening serve` een sleutel; een nieuwe maakt u met `screening keys create`.",
-        "Paste the API key your administrator gave you. On first start `screening serve` "
-        "prints one; make a new one with `screening keys create`.",
+        "Plak de sleutel die u van de beheerder van Berichtencheck hebt gekregen. Hebt u "
+        "geen sleutel, of werkt hij niet meer? Vraag de beheerder dan om een nieuwe.",
+        "Paste the key the administrator of Post check gave you. No key, or does it no "
+        "longer work? Ask the administrator for a new one.",
     ),
     "login_key": ("API-sleutel", "API key"),
     "login_submit": ("Inloggen", "Sign in"),
@@ -130,12 +130,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "screen_submit": ("Controleren", "Check"),
     "screening_busy": ("Bezig met controleren…", "Checking…"),
     "bad_channel": ("Kies een kanaal uit de lijst.", "Choose a channel from the list."),
-    "bad_date": (
-        "Geef de publicatiedatum als JJJJ-MM-DD, bijvoorbeeld {example}.",
+    "bad_date": (  # issue 16 point 5 (officer): dates as dd-mm-jjjj
+        "Geef de publicatiedatum als DD-MM-JJJJ, bijvoorbeeld {example}.",
         "Give the publication date as YYYY-MM-DD, e.g. {example}.",
     ),
     "bad_day": (
-        "Geef de datum als JJJJ-MM-DD, bijvoorbeeld {example}.",
+        "Geef de datum als dd-mm-jjjj, bijvoorbeeld {example}.",
         "Give the date as YYYY-MM-DD, e.g. {example}.",
     ),
     "bad_policy": ("Kies een gedragscode uit de lijst.", "Choose a code of conduct from the list."),
@@ -151,10 +151,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Pas eerst de punten hieronder aan. Bij twijfel: niet publiceren.",
         "Change the points below first. When in doubt, do not publish.",
     ),
-    "redacted_resolves": (
-        "Met de vervaagde versie van de foto's mag het bericht wel geplaatst worden, als de "
-        "tekst in orde is.",
-        "With the blurred version of the photos the post may be published, if the text is fine.",
+    "redacted_resolves": (  # issue 16 point 1: one name for the publishable photo
+        "Met de publiceerbare versie van de foto's (gezichten vervaagd, fotogegevens "
+        "verwijderd) mag het bericht wel geplaatst worden, als de tekst in orde is.",
+        "With the publishable version of the photos (faces blurred, metadata removed) the post "
+        "may be published, if the text is fine.",
+    ),
+    "redacted_resolves_metadata": (  # issue 16 point 1: no blur notice when nothing is blurred
+        "Met de publiceerbare versie van de foto's (fotogegevens verwijderd) mag het bericht "
+        "wel geplaatst worden, als de tekst in orde is.",
+        "With the publishable version of the photos (metadata removed) the post may be "
+        "published, if the text is fine.",
     ),
     "reasons_title": ("Waarom niet publiceren", "Why not to publish"),
     "what_to_do": ("Wat te doen", "What to do"),
@@ -188,10 +195,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "download_redacted": (
         "Download publiceerbare foto {n}",
         "Download publishable photo {n}",
-    ),
-    "download_redacted_hint": (
-        "Gezichten zonder toestemming vervaagd, fotogegevens (EXIF) verwijderd.",
-        "Faces without consent blurred, photo metadata (EXIF) removed.",
     ),
     "download_all": (
         "Download alle publiceerbare foto's (zip)",
@@ -379,6 +382,203 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Dit voorbeeld is verlopen. Kies het bestand opnieuw.",
         "This preview has expired. Choose the file again.",
     ),
+    # Issue 16, points 1, 2 and 5 (officer: result page, override, history, header)
+    "meta_gps": ("GPS", "GPS"),
+    "meta_maker": ("Maker", "Maker"),
+    "meta_copyright": ("Auteursrecht", "Copyright"),
+    "meta_owner": ("Eigenaar", "Owner"),
+    "meta_place": ("Plaats", "Place"),
+    "meta_credit": ("Fotograaf of bron", "Photographer or source"),
+    "meta_person": ("Persoon op de foto", "Person in the photo"),
+    "meta_contact": ("Contactgegevens van de maker", "Maker's contact details"),
+    "meta_no_value": ("waarde niet leesbaar", "value unreadable"),
+    "consent_missing": (
+        "{name} heeft geen geldige toestemming voor {purpose} (kanaal {channel}, schooljaar "
+        "{year}).",
+        "{name} has no valid consent for {purpose} (channel {channel}, school year {year}).",
+    ),
+    "consent_record_link": (
+        "Toestemming van {name} vastleggen in het register",
+        "Record {name}'s consent in the registry",
+    ),
+    "publishable_note": (
+        "In de publiceerbare versie: {changes}.",
+        "In the publishable version: {changes}.",
+    ),
+    "publishable_faces_blurred": (
+        "{n} gezicht(en) zonder toestemming vervaagd",
+        "{n} face(s) without consent blurred",
+    ),
+    "publishable_text_blurred": (
+        "{n} tekst(en) in de foto vervaagd",
+        "{n} text(s) in the photo blurred",
+    ),
+    "publishable_metadata_removed": (
+        "fotogegevens (zoals locatie en maker) verwijderd",
+        "photo metadata (such as location and maker) removed",
+    ),
+    "reason_ref": ("Reden {n}", "Reason {n}"),
+    "articles_open": ("Toon de artikelteksten", "Show the article texts"),
+    "articles_close": ("Verberg de artikelteksten", "Hide the article texts"),
+    "photo_enlarge": ("Foto {n} vergroten", "Enlarge photo {n}"),
+    "photo_close": ("Sluiten", "Close"),
+    "override_title": ("Toch publiceren?", "Publish anyway?"),
+    "override_intro": (
+        "Alleen als u zeker weet dat het mag, bijvoorbeeld omdat de toestemming op papier "
+        "er wel is. Uw reden wordt vastgelegd en staat in de geschiedenis.",
+        "Only if you are sure it is allowed, for example because the consent exists on paper. "
+        "Your reason is recorded and shown in the history.",
+    ),
+    "override_covers": ("Dit geldt voor:", "This covers:"),
+    "override_reason": ("Reden (verplicht)", "Reason (required)"),
+    "override_reason_hint": (
+        "Minstens {min} tekens: waarom is publiceren ondanks de blokkade terecht?",
+        "At least {min} characters: why is publishing right despite the hold?",
+    ),
+    "override_officer": ("Uw naam (niet verplicht)", "Your name (optional)"),
+    "override_submit": ("Toch publiceren en vastleggen", "Publish anyway and record"),
+    "override_reason_length": (
+        "Schrijf een reden van minstens {min} tekens.",
+        "Write a reason of at least {min} characters.",
+    ),
+    "override_unknown_check": (
+        "Deze controle is onbekend. Laat het bericht opnieuw controleren.",
+        "This check is unknown. Check the post again.",
+    ),
+    "override_nothing_to_override": (
+        "Deze controle hield niets tegen; er valt niets te overrulen.",
+        "This check held nothing back; there is nothing to override.",
+    ),
+    "override_not_allowed": (
+        "Deze controle is met een andere sleutel gedaan. Alleen die sleutel of een beheerder "
+        "mag hem overrulen.",
+        "This check was made with another key. Only that key or an administrator may override it.",
+    ),
+    "override_page_title": ("Toch publiceren", "Publish anyway"),
+    "override_checked": (
+        "Controle {id} van {date}, kanaal {channel}: niet publiceren.",
+        "Check {id} of {date}, channel {channel}: hold.",
+    ),
+    "override_already": (
+        "Dit is al vastgelegd: het bericht wordt toch gepubliceerd.",
+        "This has been recorded already: the post is published anyway.",
+    ),
+    "override_line": ("{date} door {who}: “{reason}”", "{date} by {who}: “{reason}”"),
+    "nav_history": ("Geschiedenis", "History"),
+    "history_page_title": ("Geschiedenis van controles", "History of checks"),
+    "history_intro": (
+        "Alle controles en wie welk bericht toch publiceerde, de nieuwste bovenaan.",
+        "Every check and who published which post anyway, newest first.",
+    ),
+    "history_privacy": (
+        "Van een controle bewaart de geschiedenis alleen wanneer, door wie, het kanaal, de "
+        "uitslag en de soorten bevindingen; nooit de tekst of de foto's van het bericht.",
+        "For each check the history keeps only when, by whom, the channel, the verdict and the "
+        "kinds of findings; never the text or the photos of the post.",
+    ),
+    "history_filter_title": ("Filteren", "Filter"),
+    "history_from": ("Van (DD-MM-JJJJ)", "From (date)"),
+    "history_to": ("Tot en met (DD-MM-JJJJ)", "Up to and including (date)"),
+    "history_verdict": ("Uitslag", "Verdict"),
+    "history_kind": ("Soort bevinding", "Kind of finding"),
+    "history_who": ("Door (sleutel)", "By (key)"),
+    "history_all": ("Alle", "All"),
+    "history_filter_submit": ("Filteren", "Filter"),
+    "history_reset": ("Filters wissen", "Clear filters"),
+    "history_download": ("Download als CSV (voor Excel)", "Download as CSV (for Excel)"),
+    "history_count": ("{n} controle(s)", "{n} check(s)"),
+    "history_more": (
+        "Alleen de nieuwste {n} worden getoond; verfijn het filter of download de CSV.",
+        "Only the newest {n} are shown; narrow the filter or download the CSV.",
+    ),
+    "history_none": ("Geen controles gevonden.", "No checks found."),
+    "history_bad_date": (
+        "Geef de datum als DD-MM-JJJJ, bijvoorbeeld {example}.",
+        "Give the date as YYYY-MM-DD, e.g. {example}.",
+    ),
+    "history_bad_range": (
+        "De einddatum ligt vóór de begindatum.",
+        "The end date is before the start date.",
+    ),
+    "history_overridden": (
+        "Vastgelegd: dit bericht wordt toch gepubliceerd. De reden staat in de geschiedenis "
+        "hieronder.",
+        "Recorded: this post is published anyway. The reason is in the history below.",
+    ),
+    "col_h_when": ("Wanneer", "When"),
+    "col_h_who": ("Door", "By"),
+    "col_h_channel": ("Kanaal", "Channel"),
+    "col_h_verdict": ("Uitslag", "Verdict"),
+    "col_h_findings": ("Bevindingen", "Findings"),
+    "col_h_override": ("Toch gepubliceerd", "Published anyway"),
+    "col_h_post": ("Controlenummer", "Check id"),
+    "verdict_row_publish": ("Publiceren", "Publish"),
+    "verdict_row_hold": ("Vastgehouden", "Held"),
+    "verdict_row_override": ("Toch gepubliceerd", "Published anyway"),
+    "csv_date": ("Datum", "Date"),
+    "csv_time": ("Tijd", "Time"),
+    "csv_who": ("Door", "By"),
+    "csv_channel": ("Kanaal", "Channel"),
+    "csv_verdict": ("Uitslag", "Verdict"),
+    "csv_findings": ("Bevindingen", "Findings"),
+    "csv_override_when": ("Toch gepubliceerd op", "Published anyway on"),
+    "csv_override_who": ("Toch gepubliceerd door", "Published anyway by"),
+    "csv_override_reason": ("Reden", "Reason"),
+    "csv_post_id": ("Controlenummer", "Check id"),
+    # End of issue 16, points 1, 2 and 5 (officer)
+    # Issue 16, point 3 and point 5 (registry, import and sign-in pages)
+    "date_hint": ("Als dd-mm-jjjj, bijvoorbeeld {example}.", "As YYYY-MM-DD, e.g. {example}."),
+    "giver_too_young": (
+        "{name} was op {date} {age} jaar. Onder de {limit} geeft een ouder of voogd "
+        "toestemming, niet de leerling zelf. Kies bij ‘Gegeven door’ ouder of voogd; er is "
+        "nog niets vastgelegd.",
+        "{name} was {age} on {date}. Under {limit} a parent or guardian gives consent, not the "
+        "pupil. Choose parent or guardian under ‘Given by’; nothing has been recorded yet.",
+    ),
+    "giver_old_enough": (
+        "{name} was op {date} {age} jaar. Vanaf {limit} jaar geeft de leerling zelf "
+        "toestemming, niet een ouder of voogd. Kies bij ‘Gegeven door’ zelf; er is nog niets "
+        "vastgelegd.",
+        "{name} was {age} on {date}. From {limit} the pupil gives consent, not a parent or "
+        "guardian. Choose self under ‘Given by’; nothing has been recorded yet.",
+    ),
+    "giver_self_only": (
+        "{name} is {role} en geeft zelf toestemming. Kies bij ‘Gegeven door’ zelf; er is nog "
+        "niets vastgelegd.",
+        "{name} is a {role} and gives consent in person. Choose self under ‘Given by’; nothing "
+        "has been recorded yet.",
+    ),
+    "faces_need_consent": (
+        "Inschrijven kan pas als er geldige toestemming voor gezichtsherkenning is ({reason}).",
+        "Enrolment is possible only with valid consent for face matching ({reason}).",
+    ),
+    "faces_record_consent": (
+        "Leg eerst de toestemming voor gezichtsherkenning vast",
+        "First record the consent for face matching",
+    ),
+    "history_face_enrolled": (
+        "Gezicht ingeschreven voor gezichtsherkenning",
+        "Face enrolled for face matching",
+    ),
+    "import_template_title": ("Sjabloon en kolommen", "Template and columns"),
+    "import_template_link": ("Download het sjabloon (CSV)", "Download the template (CSV)"),
+    "import_template_intro": (
+        "Vul het sjabloon in met Excel of een ander rekenprogramma en sla het op als ‘CSV "
+        "UTF-8’. Gebruik één regel per persoon en doel: wie toestemming heeft voor twee "
+        "doelen, staat er twee keer in. De kolommen:",
+        "Fill in the template with Excel or another spreadsheet and save it as ‘CSV UTF-8’. "
+        "Use one row per person and purpose: someone with consent for two purposes appears "
+        "twice. The columns:",
+    ),
+    "import_columns_note": (
+        "Een export uit het register zelf (met Engelse kolomnamen) kan ook worden ingelezen.",
+        "An export from the registry itself (with English column names) can be imported too.",
+    ),
+    "col_column": ("Kolom", "Column"),
+    "col_meaning": ("Betekenis", "Meaning"),
+    "col_values": ("Mogelijke waarden", "Possible values"),
+    "col_example": ("Voorbeeld", "Example"),
+    # End of issue 16, point 3 and point 5 (registry, import and sign-in pages)
 }
 
 CHANNEL_LABELS: dict[Channel, tuple[str, str]] = {

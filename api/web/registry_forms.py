@@ -1,8 +1,11 @@
 """The registry's forms: read what was typed, say per field what is wrong, then record it.
 
-Values the registry itself checks (names, evidence, who may give consent at what age) are
-left to it; its errors are shown above the form. This module catches what a form can get
-wrong on its own (a date in the wrong form, a value not in the list) and names the field.
+Values the registry itself checks (names, evidence) are left to it; its errors are shown above
+the form. This module catches what a form can get wrong on its own (a date in the wrong form,
+a value not in the list) and names the field. Who may give consent at what age is the
+registry's rule (`consent_store.validity.eligible_givers`); it is applied here too, when the
+form is sent, so a grant that would never count is refused at once instead of being recorded
+and shown as invalid afterwards.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, ConsentEntry, GivenBy, PersonInfo, Role
 from consent_store.repository import Registry
 from consent_store.school_year import SchoolYear
+from consent_store.validity import AGE_OF_CONSENT, age_on, eligible_givers
 from kernel.errors import InvalidDateError, InvalidSchoolYearError
 from kernel.inputs import parse_date
 
@@ -31,15 +35,41 @@ def _date(text: str, errors: dict[str, str], name: str, t: Translator) -> date |
     try:
         return parse_date(text)
     except InvalidDateError:
-        errors[name] = t("bad_day", example=date.today().isoformat())
+        errors[name] = t("bad_day", example=t.date(date.today()))
         return None
 
 
 def default_given_by(person: PersonInfo, on: date) -> str:
-    """A sensible default for 'given by': a parent for a pupil under 16, otherwise self."""
-    birth = person.birth_date
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return GivenBy.PARENT.value if person.role is Role.PUPIL and age < 16 else GivenBy.SELF.value
+    """A sensible default for 'given by': someone whose grant counts on that day."""
+    eligible = eligible_givers(person.role, person.birth_date, on)
+    return GivenBy.PARENT.value if GivenBy.PARENT in eligible else GivenBy.SELF.value
+
+
+def check_giver(cf: ConsentForm, person: PersonInfo, t: Translator) -> None:
+    """Refuse a grant from someone whose consent would not count (the registry's age rule).
+
+    Refusals and withdrawals count whoever gives them (the safe direction), so only a grant
+    is checked. The form keeps everything that was typed.
+    """
+    if cf.errors or cf.decision != ConsentDecision.GRANTED.value:
+        return
+    day = cf.effective_day
+    given_by = GivenBy(cf.given_by)
+    eligible = eligible_givers(person.role, person.birth_date, day)
+    if given_by in eligible:
+        return
+    values = {
+        "name": person.display_name,
+        "date": t.date(day),
+        "age": age_on(person.birth_date, day),
+        "limit": AGE_OF_CONSENT,
+    }
+    if GivenBy.PARENT in eligible:
+        cf.errors["given_by"] = t("giver_too_young", **values)
+    elif person.role is Role.PUPIL:
+        cf.errors["given_by"] = t("giver_old_enough", **values)
+    else:
+        cf.errors["given_by"] = t("giver_self_only", role=t.role(person.role), **values)
 
 
 @dataclass
@@ -54,6 +84,11 @@ class ConsentForm:
     effective_on: str = field(default_factory=lambda: date.today().isoformat())
     errors: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def effective_day(self) -> date:
+        """The decision's date (a checked form only)."""
+        return parse_date(self.effective_on)
+
 
 def read_consent_form(form: MultipartForm, t: Translator) -> ConsentForm:
     """The consent form's fields, each checked for its form."""
@@ -63,7 +98,7 @@ def read_consent_form(form: MultipartForm, t: Translator) -> ConsentForm:
         school_year=_value(form, "school_year"),
         given_by=_value(form, "given_by"),
         evidence=_value(form, "evidence"),
-        effective_on=_value(form, "effective_on") or date.today().isoformat(),
+        effective_on=_value(form, "effective_on") or t.date(date.today()),
     )
     if cf.decision not in {d.value for d in ConsentDecision}:
         cf.errors["decision"] = t("bad_decision")
@@ -78,7 +113,7 @@ def read_consent_form(form: MultipartForm, t: Translator) -> ConsentForm:
         cf.errors["evidence"] = t("evidence_required")
     day = _date(cf.effective_on, cf.errors, "effective_on", t)
     if day is not None:
-        cf.effective_on = day.isoformat()
+        cf.effective_on = t.date(day)  # shown again as the page writes dates (dd-mm-jjjj)
     if cf.school_year:
         try:
             cf.school_year = str(SchoolYear.parse(cf.school_year))
@@ -93,7 +128,7 @@ def record_consent(
     """Append the decision to the person's history (a checked form only)."""
     purpose = Purpose(cf.purpose)
     given_by = GivenBy(cf.given_by)
-    day = date.fromisoformat(cf.effective_on)
+    day = cf.effective_day
     year = SchoolYear.parse(cf.school_year) if cf.school_year else None
     decision = ConsentDecision(cf.decision)
     if decision is ConsentDecision.WITHDRAWN:
@@ -155,9 +190,9 @@ def read_person_form(form: MultipartForm, t: Translator) -> PersonForm:
         pf.errors["role"] = t("bad_role")
     day = _date(pf.birth_date, pf.errors, "birth_date", t) if pf.birth_date else None
     if not pf.birth_date:
-        pf.errors["birth_date"] = t("bad_day", example="2012-03-01")
+        pf.errors["birth_date"] = t("bad_day", example=t.date(date(2012, 3, 1)))
     elif day is not None:
-        pf.birth_date = day.isoformat()
+        pf.birth_date = t.date(day)
     return pf
 
 
@@ -168,7 +203,7 @@ def person_info(pf: PersonForm) -> PersonInfo:
         external_id=pf.person_id,
         display_name=pf.name,
         role=Role(pf.role),
-        birth_date=date.fromisoformat(pf.birth_date),
+        birth_date=parse_date(pf.birth_date),
         school=pf.school or None,
         group=pf.group or None,
         aliases=aliases,

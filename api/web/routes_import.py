@@ -1,4 +1,9 @@
-"""Importing a CSV from a page: upload, see what would change, confirm. All or nothing."""
+"""Importing a CSV from a page: upload, see what would change, confirm. All or nothing.
+
+The page offers a template with Dutch column names and values (see `api.web.registry_text`);
+such a file is turned into the registry's own format before the importer reads it, and the
+preview and the errors are shown in the same Dutch words.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,14 @@ from api.web.deps import UserDep, check_csrf, require
 from api.web.i18n import Translator
 from api.web.page_route import PageRoute
 from api.web.pending_imports import PendingImports
-from api.web.rendering import render
+from api.web.registry_text import (
+    IMPORT_COLUMNS,
+    dutch_change,
+    dutch_problem,
+    from_dutch_csv,
+    template_csv,
+)
+from api.web.rendering import NO_STORE, render
 from api.web.session import request_page_lang
 from consent_store.records import ImportReport
 from consent_store.repository import MAX_REPORTED_CHANGES
@@ -27,6 +39,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 #: Largest CSV or mapping file accepted from the page (a 20,000-pupil export is ~3 MB).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: The template's address and the name it is saved under.
+TEMPLATE_URL = "/registry/import/sjabloon.csv"
+TEMPLATE_NAME = "toestemmingen-sjabloon.csv"
 
 
 def pending_store(request: Request) -> PendingImports:
@@ -36,7 +51,8 @@ def pending_store(request: Request) -> PendingImports:
 
 
 def _page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
-    return render(request, "import.html", context, status=status)
+    shared = {"columns": IMPORT_COLUMNS, "template_url": TEMPLATE_URL}
+    return render(request, "import.html", {**shared, **context}, status=status)
 
 
 def _report(report: ImportReport, t: Translator) -> dict[str, Any]:
@@ -47,7 +63,7 @@ def _report(report: ImportReport, t: Translator) -> dict[str, Any]:
         "updated": report.people_updated,
         "records": report.records_added,
         "skipped": report.records_skipped,
-        "changes": [nl if t.lang == "nl" else en for nl, en in report.changes],
+        "changes": [dutch_change(nl) if t.lang == "nl" else en for nl, en in report.changes],
         "changed": bool(report.people_added or report.people_updated or report.records_added),
         "truncated": len(report.changes) >= MAX_REPORTED_CHANGES,
         "shown": MAX_REPORTED_CHANGES,
@@ -57,9 +73,10 @@ def _report(report: ImportReport, t: Translator) -> dict[str, Any]:
 def _failure(request: Request, err: ScreeningError, t: Translator) -> Response:
     """Every bad row of a refused file, or the one reason the file cannot be read."""
     if isinstance(err, ImportValidationError):
-        problems = [(n, nl if t.lang == "nl" else en) for n, nl, en in err.problems]
+        problems = [(n, dutch_problem(nl) if t.lang == "nl" else en) for n, nl, en in err.problems]
         return _page(request, {"problems": problems}, status=422)
-    return _page(request, {"error": err.message(t.lang)}, status=422)
+    message = err.message(t.lang)
+    return _page(request, {"error": dutch_problem(message) if t.lang == "nl" else message}, 422)
 
 
 @router.get("/registry/import")
@@ -67,6 +84,14 @@ def import_form(request: Request, user: UserDep) -> Response:
     """The upload form."""
     require(user, Role.REGISTRY_ADMIN)
     return _page(request, {})
+
+
+@router.get(TEMPLATE_URL)
+def import_template(user: UserDep) -> Response:
+    """An empty CSV with the columns the import reads, to fill in with a spreadsheet."""
+    require(user, Role.REGISTRY_ADMIN)
+    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{TEMPLATE_NAME}"'}
+    return Response(template_csv(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _run(
@@ -95,7 +120,8 @@ async def preview(request: Request, services: ServicesDep, user: UserDep) -> Res
         mb = MAX_IMPORT_BYTES // (1024 * 1024)
         return _page(request, {"error": t("import_too_large", mb=mb)}, status=413)
     name = safe_filename(csv_files[0].filename, "import.csv")
-    data = csv_files[0].data
+    # A file with a mapping is a school's own export: the mapping says what its words mean.
+    data = csv_files[0].data if maps else from_dutch_csv(csv_files[0].data)
     mapping = (safe_filename(maps[0].filename, "mapping.toml"), maps[0].data) if maps else None
     try:
         report = await run_in_threadpool(_run, services, name, data, mapping, True, user.key.name)

@@ -2,6 +2,10 @@
 
 The draft is screened by the same `screen_draft` the API uses. Its text is only put back
 into the form of the response (so the officer can edit it); it is not kept anywhere.
+
+A hold can be overridden ("Toch publiceren") with a reason, recorded in the API's override
+store exactly as `POST /v1/overrides` records it; the form has a page of its own, built
+from the decision log, so it still works (and shows its errors) after the result is gone.
 """
 
 from __future__ import annotations
@@ -20,15 +24,17 @@ from api.auth import Role
 from api.deps import ServicesDep
 from api.middleware import note_screening
 from api.multipart import MultipartForm, read_multipart
+from api.override_store import MAX_REASON_CHARS, MIN_REASON_CHARS
 from api.routes.screenings import MAX_PHOTOS
 from api.screening_service import image_name, screen_draft
 from api.services import Services
 from api.web.deps import UserDep, check_csrf, require
 from api.web.i18n import Translator
 from api.web.page_route import PageError, PageRoute
+from api.web.photo_metadata import metadata_values
 from api.web.rendering import render
 from api.web.result_view import result_view
-from api.web.session import request_page_lang
+from api.web.session import WebUser, request_page_lang
 from kernel.errors import InvalidDateError, ScreeningError
 from kernel.inputs import parse_date
 from kernel.types import Channel, ImageInput
@@ -38,13 +44,23 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @dataclass
 class DraftForm:
-    """What the officer typed and chose, to put back into the form."""
+    """What the officer typed and chose, to put back into the form.
+
+    `publish_on` is the date as the page writes it (dd-mm-jjjj on a Dutch page) or, after an
+    error, exactly as typed; `publish_day` is the parsed date of a checked form.
+    """
 
     text: str = ""
     channel: str = Channel.INSTAGRAM.value
-    publish_on: str = field(default_factory=lambda: date.today().isoformat())
+    publish_on: str = ""
     policy: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    publish_day: date = field(default_factory=date.today)
+
+
+def _new_draft(services: Services, t: Translator) -> DraftForm:
+    """The empty form: today's date, the default code of conduct."""
+    return DraftForm(publish_on=t.date(date.today()), policy=services.pipeline.packs.default_id)
 
 
 def _policies(services: Services) -> list[tuple[str, str]]:
@@ -61,11 +77,13 @@ def _page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
+    t = Translator(request_page_lang(request))
     return render(
         request,
         "screen.html",
         {
             "draft": draft,
+            "today_text": t.date(date.today()),
             "channels": [c.value for c in Channel],
             "policies": _policies(services),
             "default_policy": services.pipeline.packs.default_id,
@@ -73,6 +91,8 @@ def _page(
             "error": error,
             "max_photos": MAX_PHOTOS,
             "max_request_bytes": services.settings.max_request_bytes,
+            "override_min": MIN_REASON_CHARS,
+            "override_max": MAX_REASON_CHARS,
         },
         status=status,
     )
@@ -84,23 +104,27 @@ def screen_form(request: Request, services: ServicesDep, user: UserDep) -> Respo
     if not user.is_officer and user.can_read_registry:
         return RedirectResponse("/registry", status_code=303)
     require(user, Role.OFFICER)
-    return _page(request, services, DraftForm(policy=services.pipeline.packs.default_id))
+    t = Translator(request_page_lang(request))
+    return _page(request, services, _new_draft(services, t))
 
 
 def _read_draft(form: MultipartForm, services: Services, t: Translator) -> DraftForm:
     draft = DraftForm(
         text=form.value("text") or "",
         channel=(form.value("channel") or Channel.INSTAGRAM.value).strip(),
-        publish_on=(form.value("publish_on") or "").strip() or date.today().isoformat(),
+        publish_on=(form.value("publish_on") or "").strip() or t.date(date.today()),
         policy=(form.value("policy") or "").strip() or services.pipeline.packs.default_id,
     )
     if draft.channel not in {c.value for c in Channel}:
         draft.errors["channel"] = t("bad_channel")
         draft.channel = Channel.INSTAGRAM.value
+    # dd-mm-jjjj as the page shows it, or yyyy-mm-dd (the API's form); the same parser as
+    # the registry's date fields. A bad date is kept as typed, to be corrected.
     try:
-        draft.publish_on = parse_date(draft.publish_on).isoformat()
+        draft.publish_day = parse_date(draft.publish_on)
+        draft.publish_on = t.date(draft.publish_day)
     except InvalidDateError:
-        draft.errors["publish_on"] = t("bad_date", example=date.today().isoformat())
+        draft.errors["publish_on"] = t("bad_date", example=t.date(date.today()))
     if draft.policy not in services.pipeline.packs.packs:
         draft.errors["policy"] = t("bad_policy")
         draft.policy = services.pipeline.packs.default_id
@@ -121,7 +145,7 @@ async def screen(request: Request, services: ServicesDep, user: UserDep) -> Resp
             urlencoded_ok=True,
         )
     except ScreeningError as err:
-        empty = DraftForm(policy=services.pipeline.packs.default_id)
+        empty = _new_draft(services, t)
         return _page(request, services, empty, error=err.message(t.lang), status=400)
     check_csrf(user, form)
     draft = _read_draft(form, services, t)
@@ -137,7 +161,7 @@ async def screen(request: Request, services: ServicesDep, user: UserDep) -> Resp
                 text=draft.text,
                 images=images,
                 channel=Channel(draft.channel),
-                publish_on=date.fromisoformat(draft.publish_on),
+                publish_on=draft.publish_day,
                 policy=draft.policy,
                 lang=t.lang,
                 key=user.key,
@@ -149,7 +173,20 @@ async def screen(request: Request, services: ServicesDep, user: UserDep) -> Resp
             raise
         return _page(request, services, draft, error=err.message(t.lang), status=422)
     note_screening(request, result.post_id, [r.finding.kind for r in result.decision.findings])
-    view = result_view(result.payload, draft.text, t)
+    # The values behind a metadata hold, from the photos of this request (shown, not kept).
+    with_metadata = {
+        r.finding.region.image_index
+        for r in result.decision.findings
+        if r.finding.kind == "image.metadata" and r.finding.region is not None
+    }
+    metadata = {i: metadata_values(images[i].data) for i in with_metadata if i < len(images)}
+    view = result_view(
+        result.payload,
+        draft.text,
+        t,
+        metadata=metadata,
+        registry_links=user.can_read_registry,
+    )
     return _page(request, services, draft, result=view)
 
 
@@ -181,3 +218,105 @@ def redacted_zip(
             "Content-Disposition": 'attachment; filename="publiceerbare-fotos.zip"',
         },
     )
+
+
+# -- Toch publiceren (issue 16 point 2) ------------------------------------------------------
+
+PostId = Annotated[str, Path(max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
+
+
+@dataclass
+class OverrideForm:
+    """What the officer typed in the override form, to put back after an error."""
+
+    reason: str = ""
+    officer: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _override_page(
+    request: Request,
+    services: Services,
+    user: WebUser,
+    post_id: str,
+    form: OverrideForm,
+    *,
+    status: int = 200,
+) -> Response:
+    logged = services.decisions.get(post_id)
+    if logged is None:
+        raise PageError(404, "override_unknown_check")
+    earlier = services.overrides.list(post_id=post_id)
+    done = {i for o in earlier for i in o.finding_ids}
+    return render(
+        request,
+        "override.html",
+        {
+            "logged": logged,
+            "form": form,
+            "post_id": post_id,
+            "holds": [f for f in logged.findings if f.severity == "hold"],
+            "earlier": earlier,
+            "all_done": bool(logged.hold_ids) and logged.hold_ids <= done,
+            "allowed": logged.may_be_overridden_by(user.key),
+            "min_chars": MIN_REASON_CHARS,
+            "max_chars": MAX_REASON_CHARS,
+        },
+        status=status,
+    )
+
+
+@router.get("/screenings/{post_id}/override")
+def override_form(
+    request: Request, services: ServicesDep, user: UserDep, post_id: PostId
+) -> Response:
+    """The "Toch publiceren" form of one check, built from the decision log."""
+    require(user, Role.OFFICER)
+    return _override_page(request, services, user, post_id, OverrideForm())
+
+
+@router.post("/screenings/{post_id}/override")
+async def override(
+    request: Request, services: ServicesDep, user: UserDep, post_id: PostId
+) -> Response:
+    """Record that a held post is published anyway; then show it in the history."""
+    require(user, Role.OFFICER)
+    t = Translator(request_page_lang(request))
+    form_data = await read_multipart(
+        request, max_files=0, max_field_bytes=MAX_REASON_CHARS * 4 + 1024, urlencoded_ok=True
+    )
+    check_csrf(user, form_data)
+    form = OverrideForm(
+        reason=(form_data.value("reason") or "").strip(),
+        officer=(form_data.value("officer") or "").strip()[:200],
+    )
+    if not MIN_REASON_CHARS <= len(form.reason) <= MAX_REASON_CHARS:
+        form.errors["reason"] = t("override_reason_length", min=MIN_REASON_CHARS)
+        return await run_in_threadpool(
+            _override_page, request, services, user, post_id, form, status=422
+        )
+    logged = await run_in_threadpool(services.decisions.get, post_id)
+    if logged is None:
+        raise PageError(404, "override_unknown_check")
+    if not logged.hold_ids:
+        raise PageError(422, "override_nothing_to_override")
+    try:
+        recorded = await run_in_threadpool(
+            services.overrides.record,
+            logged,
+            sorted(logged.hold_ids),
+            form.reason,
+            user.key,
+            form.officer or None,
+        )
+    except ScreeningError as err:
+        if err.category != "input":
+            raise
+        form.errors["reason"] = err.message(t.lang)
+        return await run_in_threadpool(
+            _override_page, request, services, user, post_id, form, status=422
+        )
+    request.state.post_id = post_id
+    request.state.kinds = sorted(set(recorded.override.finding_kinds))
+    target = f"/history?msg=overridden&post={post_id}#check-{post_id}"
+    return RedirectResponse(target, status_code=303)

@@ -37,6 +37,9 @@ blockquote { margin: 4px 0 0; padding: 2px 0 2px 8px; border-left: 3px solid #dd
 cite { display: block; font-style: normal; font-weight: 600; font-size: 12px; }
 .notices { margin-top: 6px; color: #555; }
 .note { margin: 4px 0 0; color: #555; font-style: italic; }
+.tool { margin: 8px 0 0; padding-top: 6px; border-top: 1px solid #e2e2e2; color: #333; }
+.tool button { margin-top: 4px; font-family: inherit; font-size: 12px; line-height: 1.2; padding: 4px 8px;
+  color: #0d47a1; background: #fff; border: 1px solid #0d47a1; border-radius: 4px; cursor: pointer; }
 `;
 
 function itemNode(doc, item) {
@@ -55,11 +58,19 @@ function hasDetails(view) {
 }
 
 /**
- * Builds the badge's content for a view (see verdict.js). `expanded: false` shows only the
- * verdict line, with a button to show the rest.
+ * @typedef {object} BadgeTool
+ * @property {string} text      what the badge says about the site (its publish button)
+ * @property {string} action    the label of the button that changes it
+ * @property {() => void} onAction
  */
-export function renderBadge(doc, view, lang, { expanded = true, onToggle } = {}) {
-  const details = hasDetails(view);
+
+/**
+ * Builds the badge's content for a view (see verdict.js). `expanded: false` shows only the
+ * verdict line, with a button to show the rest. `tool` adds a line with a button under the
+ * details (on a school's own site: its publish button and "Kies de publiceerknop").
+ */
+export function renderBadge(doc, view, lang, { expanded = true, onToggle, tool = null } = {}) {
+  const details = hasDetails(view) || Boolean(tool);
   const toggle = details
     ? h(
         doc,
@@ -107,10 +118,17 @@ export function renderBadge(doc, view, lang, { expanded = true, onToggle } = {})
                 ])
               : null,
             ...view.notes.map((n) => h(doc, 'p', { className: 'note' }, n)),
+            tool ? toolNode(doc, tool) : null,
           ])
         : null,
     ],
   );
+}
+
+function toolNode(doc, tool) {
+  const button = h(doc, 'button', { type: 'button', className: 'pick' }, tool.action);
+  button.addEventListener('click', () => tool.onAction());
+  return h(doc, 'p', { className: 'tool' }, [h(doc, 'span', { className: 'tool-text' }, tool.text), ' ', button]);
 }
 
 /**
@@ -136,7 +154,7 @@ export function badgePosition(boxRect, badgeHeight, viewport) {
   return { left: Math.round(left), top: Math.round(clampTop(top)), compact: true };
 }
 
-/** The badge: `show(view, lang)`, `anchorTo(box)`, `place()`, `remove()`. */
+/** The badge: `show(view, lang)`, `setTool(tool)`, `anchorTo(box)`, `place()`, `remove()`. */
 export function createBadge(doc, win) {
   const { host, root } = shadowHost(doc, 'data-school-screening-badge', CSS);
   let current = null;
@@ -146,14 +164,18 @@ export function createBadge(doc, win) {
   // null: decided by the room there is; true/false: the user chose with the toggle.
   let userExpanded = null;
   let compact = false;
+  /** @type {BadgeTool|null} */
+  let tool = null;
 
   const render = () => {
+    if (!shown) return;
     const expanded = userExpanded ?? !compact;
-    const key = JSON.stringify([shown.view, shown.lang, expanded]);
+    const key = JSON.stringify([shown.view, shown.lang, expanded, tool && [tool.text, tool.action]]);
     if (key === lastRendered) return;
     lastRendered = key;
     const next = renderBadge(doc, shown.view, shown.lang, {
       expanded,
+      tool,
       onToggle: () => {
         userExpanded = !expanded;
         render();
@@ -185,6 +207,12 @@ export function createBadge(doc, win) {
     show(view, lang) {
       if (shown && shown.view.state !== view.state) userExpanded = null;
       shown = { view, lang };
+      render();
+      place();
+    },
+    /** Shows (or, with null, removes) the tool line under the details. */
+    setTool(next) {
+      tool = next;
       render();
       place();
     },

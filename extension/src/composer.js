@@ -2,6 +2,8 @@
 // (querySelectorAll, matches, closest, parentElement, attributes, innerText/value,
 // getBoundingClientRect) so the unit tests can run it on a tiny fake DOM.
 
+import { buttonText, findChosenButton, matchesChosen } from './publish_button.js';
+
 const BUTTON_SELECTOR = 'button, [role="button"], input[type="submit"], input[type="button"]';
 const DIALOG_SELECTOR = '[role="dialog"], [role="alertdialog"], [aria-modal="true"], dialog';
 // How far up from the box a container may be for a button found by its label alone; deeper
@@ -68,8 +70,7 @@ export function buttonFrom(target) {
 
 /** A button's visible label, normalised for comparison. */
 export function buttonLabel(btn) {
-  const text = btn.getAttribute('aria-label') || btn.innerText || btn.value || '';
-  return String(text).replace(/\s+/g, ' ').trim().toLowerCase();
+  return buttonText(btn).toLowerCase();
 }
 
 /** The ancestors of `el`, nearest first, up to `limit` of them. */
@@ -84,11 +85,14 @@ function ancestors(el, limit) {
 }
 
 /**
- * Whether pressing `btn` would post the text of `box`: the button matches the site's
- * post selectors or carries a post label, and sits in the same composer as the box.
+ * Whether pressing `btn` would post the text of `box`: it is the publish button the school
+ * chose for its site (wherever it is on the page), or it matches the site's post selectors
+ * or carries a post label and sits in the same composer as the box.
  */
 export function isPostButton(btn, box, site) {
   if (!btn || !box || btn.disabled) return false;
+  // A site's own publish button often sits in a toolbar far from the editor (a CMS header).
+  if (matchesChosen(btn, site.chosenButton)) return true;
   const dialog = dialogOf(box);
   // A dialog is the composer: a button outside it belongs to the page behind.
   if (dialog && !dialog.contains(btn)) return false;
@@ -105,5 +109,7 @@ export function isPostButton(btn, box, site) {
 
 /** The Post button of the composer around `box`, or null (used for keyboard shortcuts). */
 export function findPostButton(root, box, site) {
+  const chosen = findChosenButton(root, site.chosenButton);
+  if (chosen) return chosen;
   return [...root.querySelectorAll(BUTTON_SELECTOR)].find((btn) => isPostButton(btn, box, site)) ?? null;
 }

@@ -16,7 +16,10 @@ import {
 import { PrecheckController } from './controller.js';
 import { showPostDialog } from './dialog.js';
 import { isPostShortcut } from './guard.js';
+import { t } from './i18n.js';
 import { prepareImage } from './images.js';
+import { startPicker } from './picker.js';
+import { chosenButtonFrom } from './publish_button.js';
 import { siteFor } from './sites.js';
 
 const SCAN_MS = 250;
@@ -44,6 +47,10 @@ export function attach({ win, doc, site, lang, send, prepareImage: prepare, time
   // Set once a post went through; when the platform then empties the box, the photos that
   // were attached belong to the sent post, not to the next one.
   let posted = false;
+  // The "kies de publiceerknop" mode on a school's own site, while it runs.
+  let picker = null;
+  // Why the last choice of a publish button could not be saved (a message key), or null.
+  let pickProblem = null;
 
   const controller = new PrecheckController({
     send,
@@ -54,10 +61,53 @@ export function attach({ win, doc, site, lang, send, prepareImage: prepare, time
     onView: (view) => badge?.show(view, controller.lang),
   });
 
+  /** The badge's line about the site's own publish button (only on a school's own site). */
+  function publishTool() {
+    if (!site.extra) return null;
+    const lang = controller.lang;
+    const chosen = site.chosenButton;
+    let text;
+    if (pickProblem) text = t(lang, pickProblem);
+    else if (chosen) text = t(lang, 'pickChosen', { label: chosen.label || chosen.selector });
+    else text = t(lang, 'pickNone');
+    return { text, action: t(lang, chosen ? 'pickAgain' : 'pickStart'), onAction: startPick };
+  }
+
+  function startPick() {
+    if (picker) return;
+    picker = startPicker(doc, win, {
+      lang: controller.lang,
+      onPicked: async (button) => {
+        let answer = null;
+        try {
+          answer = await send({ type: 'publishButton', button });
+        } catch {
+          answer = null; // the background worker is gone (extension updated or disabled)
+        }
+        picker = null;
+        if (answer?.ok) {
+          site.chosenButton = button;
+          pickProblem = null;
+        } else {
+          pickProblem = 'pickFailed';
+        }
+        badge?.setTool(publishTool());
+        box?.focus?.();
+      },
+      onCancel: () => {
+        picker = null;
+        box?.focus?.();
+      },
+    });
+  }
+
   function activate(next) {
     if (next === box) return;
     box = next;
-    if (!badge) badge = createBadge(doc, win);
+    if (!badge) {
+      badge = createBadge(doc, win);
+      badge.setTool(publishTool());
+    }
     badge.show(controller.view, controller.lang);
     badge.anchorTo(box);
     controller.setText(readText(box));
@@ -202,12 +252,13 @@ export function attach({ win, doc, site, lang, send, prepareImage: prepare, time
   }
 
   const onClick = (e) => {
-    if (bypass || !box) return;
-    const btn = buttonFrom(e.target);
+    if (bypass || picker || !box) return;
+    // The site's chosen publish button may be a link, or a button inside some other control.
+    const btn = chosenButtonFrom(e.target, site.chosenButton) ?? buttonFrom(e.target);
     if (btn && isPostButton(btn, box, site)) guard(e, btn);
   };
   const onKeydown = (e) => {
-    if (bypass || !box) return;
+    if (bypass || picker || !box) return;
     if (isPostShortcut(e) && box.contains(e.target)) {
       guard(e, findPostButton(doc, box, site));
       return;
@@ -254,6 +305,8 @@ export function attach({ win, doc, site, lang, send, prepareImage: prepare, time
       return box;
     },
     stop() {
+      picker?.stop();
+      picker = null;
       observer.disconnect();
       timers.clearInterval(placeTimer);
       if (scanTimer !== null) timers.clearTimeout(scanTimer);

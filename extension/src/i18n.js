@@ -54,6 +54,20 @@ const STRINGS = {
       'Dit bericht kon niet worden gecontroleerd. Plaats het alleen als u zeker weet dat het voldoet aan de gedragscode.',
     uncheckedGo: 'Toch plaatsen zonder controle',
     shortcutBlocked: 'Gebruik de knop om te plaatsen; dan controleert de extensie het bericht eerst.',
+    // A school's own site: its publish button (issue 16, point 4).
+    pickNone:
+      'Publiceerknop van deze website: niet gekozen. De extensie herkent nu alleen knoppen als “Plaatsen” of “Publiceren” en de verzendknop van het formulier.',
+    pickChosen: 'Publiceerknop van deze website: “{label}”. Die knop wordt pas doorgelaten na de controle.',
+    pickStart: 'Kies de publiceerknop',
+    pickAgain: 'Andere knop kiezen',
+    pickFailed: 'De gekozen publiceerknop kon niet worden bewaard. Probeer het opnieuw.',
+    pickTitle: 'Publiceerknop kiezen',
+    pickInstruction:
+      'Klik op de knop waarmee u op deze website publiceert. Er wordt dan niets gepubliceerd: de extensie onthoudt alleen de knop.',
+    pickCancel: 'Stoppen',
+    pickNotAButton: 'Dat is geen knop. Klik op de knop waarmee u publiceert, of druk op Stoppen.',
+    pickUnrecognised:
+      'Deze knop heeft geen tekst of naam waaraan de extensie hem kan herkennen. Kies een andere knop, of druk op Stoppen.',
     // Options page.
     optTitle: 'Schoolcontrole — instellingen',
     optIntro:
@@ -65,7 +79,7 @@ const STRINGS = {
     optLang: 'Taal',
     optExtraSites: 'Extra websites',
     optExtraSitesHelp:
-      'Eén website per regel, eventueel gevolgd door het kanaal, bijvoorbeeld: cms.school.nl website. Op die websites wordt elk tekstvak gecontroleerd.',
+      'Eén website per regel, eventueel gevolgd door het kanaal, bijvoorbeeld: cms.school.nl website. Op die websites wordt elk tekstvak gecontroleerd. De publiceerknop van zo’n website kiest u op de website zelf.',
     optSave: 'Opslaan',
     optTest: 'Verbinding testen',
     optSaved: 'Opgeslagen.',
@@ -76,6 +90,13 @@ const STRINGS = {
     optNotConnected: 'Geen verbinding: {why}',
     optTesting: 'Verbinding testen…',
     optReload: 'Herlaad open tabbladen van extra websites om de controle daar te starten.',
+    optWaiting:
+      'Wacht op toestemming van de browser. Kies “Toestaan” in de melding van de browser voor {origins}; pas daarna wordt er opgeslagen.',
+    optPublishButtons: 'Gekozen publiceerknoppen',
+    optPublishButtonsNone:
+      'Nog geen. Open een extra website, klik in het tekstvak en kies in het controlevak “Kies de publiceerknop”.',
+    optPublishButtonItem: '{site}: “{label}”',
+    optForget: 'Vergeten',
   },
   en: {
     brand: 'School check',
@@ -124,6 +145,19 @@ const STRINGS = {
       'This post could not be checked. Post it only if you are sure it complies with the code of conduct.',
     uncheckedGo: 'Post anyway without a check',
     shortcutBlocked: 'Use the button to post; the extension then checks the post first.',
+    pickNone:
+      'Publish button of this website: not chosen. The extension now only recognises buttons such as “Post” or “Publish” and the form’s submit button.',
+    pickChosen: 'Publish button of this website: “{label}”. That button only goes through after the check.',
+    pickStart: 'Choose the publish button',
+    pickAgain: 'Choose another button',
+    pickFailed: 'The chosen publish button could not be saved. Please try again.',
+    pickTitle: 'Choose the publish button',
+    pickInstruction:
+      'Click the button you publish with on this website. Nothing is published: the extension only remembers the button.',
+    pickCancel: 'Stop',
+    pickNotAButton: 'That is not a button. Click the button you publish with, or press Stop.',
+    pickUnrecognised:
+      'This button has no text or name the extension can recognise it by. Choose another button, or press Stop.',
     optTitle: 'School check — options',
     optIntro:
       'The extension sends the text and (downscaled) photos of a post to your school’s screening service, and nowhere else. Only these settings are stored.',
@@ -134,7 +168,7 @@ const STRINGS = {
     optLang: 'Language',
     optExtraSites: 'Extra websites',
     optExtraSitesHelp:
-      'One website a line, optionally followed by the channel, for example: cms.school.nl website. Every text box on those websites is checked.',
+      'One website a line, optionally followed by the channel, for example: cms.school.nl website. Every text box on those websites is checked. You choose such a website’s publish button on the website itself.',
     optSave: 'Save',
     optTest: 'Test connection',
     optSaved: 'Saved.',
@@ -145,6 +179,13 @@ const STRINGS = {
     optNotConnected: 'No connection: {why}',
     optTesting: 'Testing the connection…',
     optReload: 'Reload open tabs of extra websites to start the check there.',
+    optWaiting:
+      'Waiting for the browser’s permission. Choose “Allow” in the browser’s prompt for {origins}; only then are the settings saved.',
+    optPublishButtons: 'Chosen publish buttons',
+    optPublishButtonsNone:
+      'None yet. Open an extra website, click in the text box and choose “Choose the publish button” in the check box.',
+    optPublishButtonItem: '{site}: “{label}”',
+    optForget: 'Forget',
   },
 };
 

@@ -1,8 +1,10 @@
 // The background worker's answers to the content script's messages. The extension API and
 // fetch are passed in, so tests run these with fakes.
 
-import { CHANNELS, hostPattern, isConfigured, withDefaults } from './settings.js';
+import { isChosenButton } from './publish_button.js';
+import { CHANNELS, hostPattern, isConfigured, withDefaults, withPublishButton } from './settings.js';
 import { MAX_IMAGES, precheck, recordOverride } from './service_client.js';
+import { matchesPattern } from './sites.js';
 
 const MAX_TEXT_CHARS = 100_000;
 // base64 of 2 MB is 2.67 MB; anything longer the service would refuse anyway.
@@ -38,7 +40,7 @@ function validDraft(msg) {
   );
 }
 
-/** Builds the message handlers: {config, precheck, override}. */
+/** Builds the message handlers: {config, precheck, override, publishButton}. */
 export function messageHandlers(ext, fetchImpl) {
   return {
     async config() {
@@ -71,6 +73,20 @@ export function messageHandlers(ext, fetchImpl) {
         { postId: msg.postId, findingIds: msg.findingIds, reason: msg.reason.trim(), officer: msg.officer },
         fetchImpl,
       );
+    },
+    /**
+     * Remembers the publish button chosen on an extra site. The site is the one the asking
+     * tab is on (from the browser, not from the message), so a page cannot name another.
+     */
+    async publishButton(msg, sender) {
+      if (!isChosenButton(msg.button)) return bad();
+      const s = await loadSettings(ext);
+      const url = sender?.url ?? sender?.tab?.url ?? '';
+      const site = s.extraSites.find((x) => matchesPattern(x.pattern, url));
+      if (!site) return { ok: false, error: { kind: 'rejected' } };
+      const button = { selector: msg.button.selector, label: msg.button.label };
+      await ext.storage.local.set({ settings: withPublishButton(s, site.pattern, button) });
+      return { ok: true, pattern: site.pattern };
     },
   };
 }

@@ -1,5 +1,7 @@
 // The extension's settings: defaults, validation and the host permissions they need. Pure.
 
+import { isChosenButton } from './publish_button.js';
+
 /** Channels the service knows (kernel.types.Channel). */
 export const CHANNELS = [
   'instagram',
@@ -18,7 +20,10 @@ export const DEFAULT_SETTINGS = Object.freeze({
   serviceUrl: '',
   apiKey: '',
   lang: 'nl',
-  /** @type {{pattern: string, channel: string}[]} */
+  /**
+   * publishButton: the site's own publish button, chosen on the site (absent: not chosen).
+   * @type {{pattern: string, channel: string, publishButton?: import('./publish_button.js').ChosenButton}[]}
+   */
   extraSites: [],
 });
 
@@ -167,10 +172,40 @@ export function withDefaults(stored) {
     apiKey: typeof s.apiKey === 'string' ? s.apiKey : '',
     lang: s.lang === 'en' ? 'en' : 'nl',
     extraSites: Array.isArray(s.extraSites)
-      ? s.extraSites.filter(
-          (x) => x && typeof x.pattern === 'string' && CHANNELS.includes(x.channel),
-        )
+      ? s.extraSites
+          .filter((x) => x && typeof x.pattern === 'string' && CHANNELS.includes(x.channel))
+          .map((x) => siteEntry(x.pattern, x.channel, x.publishButton))
       : [],
+  };
+}
+
+function siteEntry(pattern, channel, publishButton) {
+  const entry = { pattern, channel };
+  if (isChosenButton(publishButton)) {
+    entry.publishButton = { selector: publishButton.selector, label: publishButton.label };
+  }
+  return entry;
+}
+
+/**
+ * The extra sites as edited on the options page, keeping the publish button chosen earlier
+ * for every site that is still listed (the text field does not show it, so a save must not
+ * drop it).
+ */
+export function carryPublishButtons(sites, previous) {
+  return sites.map((site) => {
+    const before = previous.find((p) => p.pattern === site.pattern);
+    return siteEntry(site.pattern, site.channel, site.publishButton ?? before?.publishButton);
+  });
+}
+
+/** Settings with `button` as the publish button of the extra site `pattern` (null forgets it). */
+export function withPublishButton(settings, pattern, button) {
+  return {
+    ...settings,
+    extraSites: settings.extraSites.map((site) =>
+      site.pattern === pattern ? siteEntry(site.pattern, site.channel, button) : site,
+    ),
   };
 }
 

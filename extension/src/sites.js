@@ -33,6 +33,10 @@ export const POST_LABELS = [
  * @property {boolean} inDialog      the compose box only counts inside a role="dialog"
  * @property {string[]} postSelectors buttons that post wherever they are in the composer
  * @property {string[]} postLabels   button texts that post when near the box
+ * @property {boolean} [extra]       a site the school added in the options
+ * @property {string} [pattern]      that site's match pattern
+ * @property {import('./publish_button.js').ChosenButton|null} [chosenButton]
+ *   the site's own publish button, chosen by the school (posts wherever it is on the page)
  */
 
 /** @type {SiteRule[]} */
@@ -88,10 +92,16 @@ export const PLATFORMS = [
   },
 ];
 
-/** Rules for a site the school added in the options: any textarea or contenteditable. */
+/**
+ * Rules for a site the school added in the options: any textarea or contenteditable, and
+ * the publish button the school chose there (if it did).
+ */
 export function extraSiteRule(site) {
   return {
     id: `extra:${site.pattern}`,
+    extra: true,
+    pattern: site.pattern,
+    chosenButton: site.publishButton ?? null,
     channel: site.channel,
     hosts: [],
     boxSelectors: [

@@ -104,3 +104,21 @@ test('without room beside the box the badge folds to its verdict; the toggle unf
   wide.show(viewFromResult({ ok: true, data: phoneHold() }), 'nl');
   assert.equal(wide.root.querySelector('.details').hasAttribute('hidden'), false);
 });
+
+test('a tool line (a school site’s publish button) shows under the details and runs its action', () => {
+  const win = new FakeWindow();
+  const doc = win.document;
+  const badge = createBadge(doc, win);
+  let picked = 0;
+  badge.show(checkingView('nl'), 'nl');
+  assert.equal(badge.root.querySelector('button.pick'), null, 'no tool, no line');
+  badge.setTool({ text: 'Publiceerknop: niet gekozen', action: 'Kies de publiceerknop', onAction: () => (picked += 1) });
+  const details = badge.root.querySelector('.details');
+  assert.ok(details, 'the checking view gets details to hold the tool');
+  assert.match(allText(details), /Publiceerknop: niet gekozen/);
+  badge.root.querySelector('button.pick').click();
+  assert.equal(picked, 1);
+  badge.setTool({ text: 'Publiceerknop: “Bijwerken”', action: 'Andere knop kiezen', onAction: () => {} });
+  assert.match(allText(badge.root), /“Bijwerken”/);
+  assert.equal(badge.root.querySelectorAll('button.pick').length, 1);
+});

@@ -157,6 +157,27 @@ const POST_BUTTONS = [
     cases: [['save', true], ['preview', false], ['search', false]],
   },
   {
+    name: 'extra site: the publish button the school chose posts from the page header',
+    site: extraSiteRule({
+      pattern: 'https://cms.school.nl/*',
+      channel: 'website',
+      publishButton: { selector: 'button.editor-post-publish-button', label: 'Bijwerken' },
+    }),
+    spec: ['div', {},
+      ['header', {}, ['button', { type: 'button', class: 'editor-post-publish-button', 'data-t': 'update' }, 'Bijwerken'],
+        ['button', { type: 'button', class: 'editor-post-preview', 'data-t': 'preview' }, 'Voorbeeld']],
+      ['main', {}, ['div', {}, ['div', {}, ['textarea', { 'data-t': 'box' }]]]]],
+    cases: [['update', true], ['preview', false]],
+  },
+  {
+    name: 'extra site without a chosen button: a header button with its own label is not known',
+    site: GENERIC,
+    spec: ['div', {},
+      ['header', {}, ['button', { type: 'button', class: 'editor-post-publish-button', 'data-t': 'update' }, 'Bijwerken']],
+      ['main', {}, ['div', {}, ['div', {}, ['textarea', { 'data-t': 'box' }]]]]],
+    cases: [['update', false]],
+  },
+  {
     name: 'extra site without a form: a labelled button near the box',
     site: GENERIC,
     spec: ['div', {},
@@ -190,4 +211,17 @@ test('findPostButton finds the composer’s button for a keyboard shortcut', () 
   assert.equal(findPostButton(doc, byT('box'), rule('x')), byT('post'));
   byT('post').remove();
   assert.equal(findPostButton(doc, byT('box'), rule('x')), null);
+});
+
+test('findPostButton prefers the chosen publish button for a keyboard shortcut', () => {
+  const site = extraSiteRule({
+    pattern: 'https://cms.school.nl/*',
+    channel: 'website',
+    publishButton: { selector: null, label: 'Bijwerken' },
+  });
+  const { doc, byT } = page(['div', {},
+    ['header', {}, ['button', { type: 'button', 'data-t': 'update' }, 'Bijwerken']],
+    ['form', {}, ['textarea', { 'data-t': 'box' }], ['button', { 'data-t': 'save' }, 'Concept opslaan']]]);
+  assert.equal(findPostButton(doc, byT('box'), site), byT('update'));
+  assert.equal(findPostButton(doc, byT('box'), GENERIC), byT('save'));
 });

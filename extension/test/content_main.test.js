@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { attach } from '../src/content_main.js';
-import { PLATFORMS } from '../src/sites.js';
+import { extraSiteRule, PLATFORMS } from '../src/sites.js';
 import { allText, build, FakeEvent, FakeWindow, settle } from './fake_dom.js';
 import { cleanPublish, phoneHold } from './fixtures.js';
 
@@ -250,4 +250,112 @@ test('stop() removes every listener and the badge', async () => {
   assert.equal(s.badge(), null);
   s.post.click();
   assert.equal(s.posts.length, 1, 'no longer intercepted');
+});
+
+// --- a school's own site (issue 16, point 4) ------------------------------------------------
+
+/**
+ * A CMS-like page on a site the school added: the editor in the page, the publish button
+ * ("Bijwerken") in a header toolbar, far from the editor and outside any form.
+ */
+function cmsSetup(answer, publishButton) {
+  const win = new FakeWindow('https://cms.school.nl/bericht/4');
+  const doc = win.document;
+  doc.body.append(
+    build(doc, ['div', { id: 'app' },
+      ['header', {}, ['button', { type: 'button', class: 'editor-post-publish-button', id: 'update' }, 'Bijwerken']],
+      ['main', {}, ['div', {}, ['textarea', { id: 'box' }]]]]),
+  );
+  const published = [];
+  doc.getElementById('app').addEventListener('click', (e) => {
+    if (e.target.closest('#update')) published.push(doc.getElementById('box').value);
+  });
+  const sent = [];
+  const send = async (msg) => {
+    sent.push(msg);
+    return answer(msg);
+  };
+  const site = extraSiteRule({ pattern: 'https://cms.school.nl/*', channel: 'website', publishButton });
+  const handle = attach({ win, doc, site, lang: 'nl', send, prepareImage: async () => ({ ok: false }) });
+  const box = doc.getElementById('box');
+  const type = async (text) => {
+    box.focus();
+    box.value = text;
+    box.dispatchEvent(new FakeEvent('input'));
+    win.timers.advance(1000);
+    await settle();
+  };
+  const badgeRoot = () => doc.querySelector('[data-school-screening-badge]')?.shadowRoot ?? null;
+  const dialog = () => doc.querySelector('[data-school-screening-dialog]')?.shadowRoot ?? null;
+  const picker = () => doc.querySelector('[data-school-screening-picker]')?.shadowRoot ?? null;
+  return { win, doc, box, published, sent, handle, type, badgeRoot, dialog, picker, update: doc.getElementById('update') };
+}
+
+const cmsService = (msg) => (msg.type === 'publishButton' ? { ok: true, pattern: 'https://cms.school.nl/*' } : service(msg));
+
+test('own site: the officer chooses the publish button in the badge; choosing publishes nothing', async () => {
+  const s = cmsSetup(cmsService, undefined);
+  s.box.focus();
+  assert.match(allText(s.badgeRoot()), /Publiceerknop van deze website: niet gekozen/);
+  s.badgeRoot().querySelector('button.pick').click();
+  assert.match(allText(s.picker()), /Klik op de knop waarmee u op deze website publiceert/);
+  s.update.click();
+  await settle();
+  assert.deepEqual(s.published, [], 'the pick itself did not publish');
+  assert.deepEqual(s.sent.filter((m) => m.type === 'publishButton'), [
+    { type: 'publishButton', button: { selector: '#update', label: 'Bijwerken' } },
+  ]);
+  assert.equal(s.picker(), null);
+  assert.match(allText(s.badgeRoot()), /Publiceerknop van deze website: “Bijwerken”/);
+  assert.match(allText(s.badgeRoot()), /Andere knop kiezen/);
+  // From now on the header button is screened like a platform's Post button.
+  await s.type('Bel me op 06-12345678');
+  s.update.click();
+  await settle();
+  assert.deepEqual(s.published, []);
+  assert.match(allText(s.dialog()), /Dit bericht niet plaatsen/);
+  s.handle.stop();
+});
+
+test('own site: a chosen publish button holds a post with a finding and lets a clean one go', async () => {
+  const chosen = { selector: 'button.editor-post-publish-button', label: 'Bijwerken' };
+  const s = cmsSetup(cmsService, chosen);
+  await s.type('Bel me op 06-12345678');
+  s.update.click();
+  await settle();
+  assert.deepEqual(s.published, [], 'held: the site never saw the click');
+  s.dialog().querySelector('button.back').click();
+  await settle();
+  await s.type('Wat een mooie sportdag!');
+  s.update.click();
+  await settle();
+  assert.deepEqual(s.published, ['Wat een mooie sportdag!']);
+  s.handle.stop();
+});
+
+test('own site without a chosen button: the header button is not recognised (why the choice exists)', async () => {
+  const s = cmsSetup(cmsService, undefined);
+  await s.type('Bel me op 06-12345678');
+  s.update.click();
+  await settle();
+  assert.deepEqual(s.published, ['Bel me op 06-12345678']);
+  s.handle.stop();
+});
+
+test('own site: when the choice cannot be saved the badge says so and offers to choose again', async () => {
+  const s = cmsSetup((msg) => (msg.type === 'publishButton' ? { ok: false, error: { kind: 'rejected' } } : service(msg)));
+  s.box.focus();
+  s.badgeRoot().querySelector('button.pick').click();
+  s.update.click();
+  await settle();
+  assert.match(allText(s.badgeRoot()), /kon niet worden bewaard/);
+  assert.equal(allText(s.badgeRoot().querySelector('button.pick')), 'Kies de publiceerknop');
+  s.handle.stop();
+});
+
+test('a platform composer has no publish-button line in its badge', async () => {
+  const s = setup(service);
+  await s.type('Hallo');
+  assert.equal(s.badge().shadowRoot.querySelector('button.pick'), null);
+  s.handle.stop();
 });

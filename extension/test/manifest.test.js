@@ -71,4 +71,6 @@ test('the options page loads its script as a module and labels every field', () 
     assert.match(html, new RegExp(`<label for="${id}"`));
   }
   assert.match(html, /id="apiKey"[^>]*type="password"/);
+  // The publish buttons chosen on the school's own sites are listed, each with "Vergeten".
+  assert.match(html, /<ul id="publishButtons"><\/ul>/);
 });

@@ -102,3 +102,27 @@ test('the listener answers only this extension, only known message types', async
   assert.equal((await answered).lang, 'en');
   assert.deepEqual(answers, []);
 });
+
+const CMS_TAB = { id: 'ext-id', url: 'https://cms.school.nl/wp-admin/post.php?post=4' };
+const CHOSEN = { selector: 'button.editor-post-publish-button', label: 'Bijwerken' };
+
+test('a publish button chosen on an extra site is stored for that site', async () => {
+  const ext = fakeExt({ settings: SETTINGS });
+  const h = messageHandlers(ext, recordingFetch());
+  const r = await h.publishButton({ type: 'publishButton', button: CHOSEN }, CMS_TAB);
+  assert.deepEqual(r, { ok: true, pattern: 'https://cms.school.nl/*' });
+  const stored = (await ext.storage.local.get('settings')).settings;
+  assert.deepEqual(stored.extraSites, [{ pattern: 'https://cms.school.nl/*', channel: 'website', publishButton: CHOSEN }]);
+  assert.equal(stored.apiKey, 'sk-test', 'the rest of the settings is kept');
+  assert.deepEqual((await h.config({ type: 'config' })).extraSites[0].publishButton, CHOSEN);
+});
+
+test('a publish button is refused from a page that is not an extra site, or when malformed', async () => {
+  const ext = fakeExt({ settings: SETTINGS });
+  const h = messageHandlers(ext, recordingFetch());
+  const elsewhere = await h.publishButton({ type: 'publishButton', button: CHOSEN }, { id: 'ext-id', url: 'https://x.com/home' });
+  assert.equal(elsewhere.ok, false);
+  const malformed = await h.publishButton({ type: 'publishButton', button: { selector: 3 } }, CMS_TAB);
+  assert.equal(malformed.ok, false);
+  assert.deepEqual((await ext.storage.local.get('settings')).settings, SETTINGS, 'nothing changed');
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
+  carryPublishButtons,
   formatExtraSites,
   hostPattern,
   isConfigured,
@@ -11,6 +12,7 @@ import {
   sitePattern,
   validateSettings,
   withDefaults,
+  withPublishButton,
 } from '../src/settings.js';
 
 const SERVICE_URLS = [
@@ -144,4 +146,47 @@ test('the permissions needed are the service host and the extra sites, without p
     ['https://controle.school.nl/*', 'https://cms.school.nl/*'],
   );
   assert.deepEqual(requiredOrigins({ serviceUrl: '', extraSites: [] }), []);
+});
+
+const BUTTON = { selector: 'button.editor-post-publish-button', label: 'Bijwerken' };
+
+test('stored settings keep a well-formed publish button and drop a malformed one', () => {
+  const s = withDefaults({
+    extraSites: [
+      { pattern: 'https://a.nl/*', channel: 'website', publishButton: { ...BUTTON, extra: 'x' } },
+      { pattern: 'https://b.nl/*', channel: 'website', publishButton: { selector: 7, label: '' } },
+    ],
+  });
+  assert.deepEqual(s.extraSites, [
+    { pattern: 'https://a.nl/*', channel: 'website', publishButton: BUTTON },
+    { pattern: 'https://b.nl/*', channel: 'website' },
+  ]);
+});
+
+test('saving the options keeps the publish button of every site still listed', () => {
+  const previous = [
+    { pattern: 'https://a.nl/*', channel: 'website', publishButton: BUTTON },
+    { pattern: 'https://gone.nl/*', channel: 'website', publishButton: BUTTON },
+  ];
+  const edited = parseExtraSites('a.nl newsletter\nb.nl').sites;
+  assert.deepEqual(carryPublishButtons(edited, previous), [
+    { pattern: 'https://a.nl/*', channel: 'newsletter', publishButton: BUTTON },
+    { pattern: 'https://b.nl/*', channel: 'website' },
+  ]);
+});
+
+test('a publish button is set for one site and forgotten with null', () => {
+  const settings = withDefaults({
+    serviceUrl: 'https://c.nl',
+    apiKey: 'k',
+    extraSites: [
+      { pattern: 'https://a.nl/*', channel: 'website' },
+      { pattern: 'https://b.nl/*', channel: 'website' },
+    ],
+  });
+  const set = withPublishButton(settings, 'https://b.nl/*', BUTTON);
+  assert.deepEqual(set.extraSites[1], { pattern: 'https://b.nl/*', channel: 'website', publishButton: BUTTON });
+  assert.deepEqual(set.extraSites[0], { pattern: 'https://a.nl/*', channel: 'website' });
+  assert.equal(set.apiKey, 'k');
+  assert.deepEqual(withPublishButton(set, 'https://b.nl/*', null).extraSites, settings.extraSites);
 });

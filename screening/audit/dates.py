@@ -82,3 +82,15 @@ def local_day(moment: datetime) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(school_zone()).date()
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def shown_day(text: str, lang: str) -> str:
+    """An ISO day (YYYY-MM-DD) as the reader writes it: dd-mm-jjjj in Dutch, as it is in
+    English (issue 16 point 5); any other text unchanged. Reports' JSON keeps ISO."""
+    m = _ISO_DAY.match(text)
+    if lang != "nl" or m is None:
+        return text
+    return f"{m[3]}-{m[2]}-{m[1]}"

@@ -40,7 +40,10 @@ _MARKS_SCHEMA = "school-post-screening/audit-handled/1"
 #: How an item was handled: the words an officer uses, Dutch and English.
 HANDLED: dict[str, tuple[str, str]] = {
     "taken-down": ("offline gehaald", "taken down"),
-    "replaced": ("vervangen (vervaagde of opgeschoonde foto)", "replaced (blurred or cleaned)"),
+    "replaced": (
+        "vervangen (door de publiceerbare versie)",
+        "replaced (with the publishable version)",
+    ),
     "discussed": ("besproken (met de FG of de school)", "discussed (with the DPO or school)"),
     "accepted": ("beoordeeld: mag zo blijven", "reviewed: may stay as it is"),
 }

@@ -21,6 +21,7 @@ import httpx
 
 from kernel.errors import ScreeningError
 from kernel.settings import Settings
+from screening.audit.dates import shown_day
 from screening.audit.errors import NotificationError
 from screening.audit.http import is_url, make_client
 
@@ -57,15 +58,17 @@ def email_body(summary: dict[str, Any]) -> str:
     older = [i for i in summary["needs_action"] if i["id"] not in new_ids]
     previous = summary.get("previous_audit")
     warnings = summary.get("warnings", [])
+    # The summary (and the webhook's JSON) keeps ISO days; the Dutch text says dd-mm-jjjj.
+    today_nl = shown_day(summary["today"], "nl")
     nl = [
         *(f"WAARSCHUWING [{w['code']}]: {w['nl']}" for w in warnings),
         *([""] if warnings else []),
-        f"Nachtelijke controle {summary['run_id']} ({summary['today']}): "
+        f"Nachtelijke controle {summary['run_id']} ({today_nl}): "
         f"{summary['items']} berichten gecontroleerd.",
         f"Register: {summary.get('registry', '')}; gedragscode: {summary.get('policy', '')}.",
         "",
         (
-            f"Nieuw sinds de vorige controle ({previous}):"
+            f"Nieuw sinds de vorige controle ({shown_day(previous, 'nl')}):"
             if previous
             else "Nieuw (eerste controle):"
         )
@@ -112,7 +115,7 @@ def _tally(entries: list[dict[str, Any]]) -> str:
 
 def email_subject(summary: dict[str, Any]) -> str:
     """A subject that says at a glance what is new, and whether to act."""
-    day = summary["today"]
+    day = shown_day(summary["today"], "nl")
     if summary.get("warnings"):
         first = summary["warnings"][0]
         what = "de bron is leeg" if first["name"] == "empty_source" else first["code"]
@@ -155,14 +158,16 @@ def failure_summary(err: BaseException, source: str, today: date) -> dict[str, A
 
 def failure_subject(data: dict[str, Any]) -> str:
     """The subject of the failure mail."""
-    return f"MISLUKT: controle {data['today']} [{data['error']['code']}] / audit FAILED"
+    day = shown_day(data["today"], "nl")
+    return f"MISLUKT: controle {day} [{data['error']['code']}] / audit FAILED"
 
 
 def failure_body(data: dict[str, Any]) -> str:
     """The failure mail: what went wrong, Dutch then English; nothing was (fully) audited."""
     e = data["error"]
     return (
-        f"De nachtelijke controle van {data['today']} is mislukt; er is geen (volledig) "
+        f"De nachtelijke controle van {shown_day(data['today'], 'nl')} is mislukt; er is geen "
+        "(volledig) "
         f"rapport.\nBron: {data['source']}\nFout [{e['code']}]: {e['nl']}\n\n-- English --\n"
         f"The nightly audit of {data['today']} failed; there is no (complete) report.\n"
         f"Source: {data['source']}\nError [{e['code']}]: {e['en']}\n"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote, urlsplit
 
+from screening.audit.dates import shown_day
 from screening.audit.followup import Comparison
 from screening.audit.report import RunInfo
 from screening.audit.results import (
@@ -114,8 +115,8 @@ _T = {
     "photo": ("foto", "photo"),
     "face": ("gezicht", "face"),
     "replacement": (
-        "vervangende foto (gezichten vervaagd, fotogegevens verwijderd)",
-        "replacement photo (faces blurred, metadata removed)",
+        "publiceerbare versie (gezichten vervaagd, fotogegevens verwijderd)",
+        "publishable version (faces blurred, metadata removed)",
     ),
     "article": ("artikel", "article"),
     "nr": ("Nr.", "No."),
@@ -254,7 +255,7 @@ def _item(item: ItemResult, lang: Lang, new: bool) -> str:
     lines = [_finding(f, numbers.get(pos), lang) for pos, f in blocking]
     cited = {a for f in item.blocking for a in f.articles}
     date_text = (
-        f"{_t('published', lang)} {escape(item.published_on)}"
+        f"{_t('published', lang)} {escape(shown_day(item.published_on, lang))}"
         if item.published_on
         else _t("unknown_date", lang)
     )
@@ -322,13 +323,13 @@ def render_html(
         f"{_t('handled_count', lang)}</div>"
     )
     previous = (
-        f"{_t('previous', lang)} {escape(comparison.previous)}"
+        f"{_t('previous', lang)} {escape(shown_day(comparison.previous, lang))}"
         if comparison.previous
         else _t("first", lang)
     )
     meta = " · ".join(
         [
-            f"<span>{_t('today', lang)} {escape(run.today)}</span>",
+            f"<span>{_t('today', lang)} {escape(shown_day(run.today, lang))}</span>",
             f"<span>{previous}</span>",
             f"<span>{len(results)} {_t('items', lang)}</span>",
             f"{_t('source', lang)}: {escape(run.source)}",
@@ -383,7 +384,7 @@ def render_html(
                     escape(verdict_label(r.verdict, lang)),
                     escape(comparison.handled[r.ref].label(lang)),
                     escape(comparison.handled[r.ref].by),
-                    escape(comparison.handled[r.ref].at[:10]),
+                    escape(shown_day(comparison.handled[r.ref].at[:10], lang)),
                     escape(comparison.handled[r.ref].note),
                 ]
                 for r in handled
@@ -401,7 +402,7 @@ def render_html(
                     escape(r.ref),
                     escape(r.item_id),
                     escape(r.channel),
-                    escape(r.published_on or ""),
+                    escape(shown_day(r.published_on or "", lang)),
                     _link(r.post_url, lang),
                 ]
                 for r in fine
@@ -415,7 +416,8 @@ def render_html(
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "img-src data:; style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_t('title', lang)} {escape(run.today)}</title><style>{_STYLE}</style></head>"
+        f"<title>{_t('title', lang)} {escape(shown_day(run.today, lang))}</title>"
+        f"<style>{_STYLE}</style></head>"
         f'<body><h1>{_t("title", lang)}</h1><div class="meta">{meta}</div>{warnings}'
         f'<div class="counts">{boxes}</div>'
         f"{new_part}{older_part}{resolved_part}{handled_part}{fine_part}"

@@ -24,9 +24,9 @@ WHAT_TO_DO: dict[Verdict, tuple[str, str]] = {
     Verdict.OK: ("Geen actie nodig.", "No action needed."),
     Verdict.TAKE_DOWN: (
         "Bij publicatie mocht dit; nu niet meer, omdat toestemming daarna is ingetrokken of "
-        "geweigerd. Haal het offline of vervang de foto door de vervaagde versie.",
+        "geweigerd. Haal het offline of vervang de foto door de publiceerbare versie.",
         "This was allowed when published, but no longer: consent was withdrawn or refused "
-        "since. Take it down or replace the photo with the blurred version.",
+        "since. Take it down or replace the photo with the publishable version.",
     ),
     Verdict.VIOLATION: (
         "Dit mocht al niet toen het gepubliceerd werd. Haal het offline; zie per bevinding "
@@ -42,9 +42,9 @@ WHAT_TO_DO: dict[Verdict, tuple[str, str]] = {
     ),
     Verdict.METADATA: (
         "De fotogegevens (EXIF/XMP) bevatten een plaats of een naam. Vervang de foto door de "
-        "opgeschoonde versie, of markeer hem als afgehandeld als dat zo mag.",
+        "publiceerbare versie, of markeer hem als afgehandeld als dat zo mag.",
         "The photo's metadata (EXIF/XMP) holds a place or a name. Replace the photo with the "
-        "cleaned copy, or mark it handled if that is allowed.",
+        "publishable version, or mark it handled if that is allowed.",
     ),
 }
 
@@ -164,20 +164,20 @@ def _metadata_advice(fields: Sequence[str]) -> tuple[str, str]:
     people = [f for f in fields if f not in MAKER_FIELDS and "GPS" not in f]
     if place or people:
         return (
-            "Vervang de foto door de opgeschoonde versie (zonder fotogegevens): nu kan iedereen "
+            "Vervang de foto door de publiceerbare versie (zonder fotogegevens): nu kan iedereen "
             "zien " + ("waar de foto is genomen" if place else "wie erop staan") + ".",
-            "Replace the photo with the cleaned copy (without metadata): as it is, anyone can "
-            "see " + ("where it was taken" if place else "who is in it") + ".",
+            "Replace the photo with the publishable version (without metadata): as it is, "
+            "anyone can see " + ("where it was taken" if place else "who is in it") + ".",
         )
     return (
         "In de fotogegevens staat de naam van de maker of rechthebbende (meestal de fotograaf). "
         "Mag die naam erbij staan, markeer de foto dan als afgehandeld; is het de naam van een "
-        "leerling of ouder, vervang de foto dan door de opgeschoonde versie. Dit gaat niet over "
+        "leerling of ouder, vervang de foto dan door de publiceerbare versie. Dit gaat niet over "
         "toestemming van wie er op de foto staat.",
         "The metadata names the photo's maker or rights holder (usually the photographer). If "
         "that name may be there, mark the photo handled; if it is a pupil's or parent's name, "
-        "replace the photo with the cleaned copy. This is not about the consent of the people "
-        "in the photo.",
+        "replace the photo with the publishable version. This is not about the consent of the "
+        "people in the photo.",
     )
 
 
@@ -190,8 +190,8 @@ def advice(kind: str, verdict: Verdict | None, fields: Sequence[str] = ()) -> tu
     if verdict is Verdict.TAKE_DOWN:
         what_nl, what_en = (
             (
-                "Haal de foto offline of vervang hem door de vervaagde versie.",
-                "Take the photo down or replace it with the blurred version.",
+                "Haal de foto offline of vervang hem door de publiceerbare versie.",
+                "Take the photo down or replace it with the publishable version.",
             )
             if _is_photo(kind)
             else (
@@ -208,10 +208,10 @@ def advice(kind: str, verdict: Verdict | None, fields: Sequence[str] = ()) -> tu
     if verdict is Verdict.VIOLATION:
         if _is_photo(kind):
             return (
-                "Haal de foto offline of vervang hem door de vervaagde versie: bij publicatie "
+                "Haal de foto offline of vervang hem door de publiceerbare versie: bij publicatie "
                 "was er geen geldige toestemming. " + _DPO_NL,
-                "Take the photo down or replace it with the blurred version: there was no valid "
-                "consent when it was published. " + _DPO_EN,
+                "Take the photo down or replace it with the publishable version: there was no "
+                "valid consent when it was published. " + _DPO_EN,
             )
         if kind.startswith("language."):
             return (

@@ -332,7 +332,7 @@ def _judge_item(worker: _Worker, item: AuditItem) -> ItemResult:
 def _future(published: date, today: date) -> ItemProblem:
     return ItemProblem(
         "audit.future_date",
-        f"de publicatiedatum {published.isoformat()} ligt na vandaag ({today.isoformat()}); "
+        f"de publicatiedatum {published:%d-%m-%Y} ligt na vandaag ({today:%d-%m-%Y}); "
         "klopt de datum in de bron?",
         f"the publication date {published.isoformat()} is after today ({today.isoformat()}); "
         "is the date in the source right?",

@@ -50,6 +50,10 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 #: Text written in a photo: red when it blocks, grey when it is only shown.
 _TEXT_COLOURS = {Severity.HOLD: (220, 0, 0), Severity.NOTICE: (120, 120, 120)}
+#: Label text height as a share of the photo's shorter side, and its floor in pixels: a
+#: 12 MP phone photo is shown at a fraction of its size, and its labels must still read.
+_LABEL_SHARE = 0.03
+_LABEL_MIN_PX = 12
 
 
 def _full_size(data: bytes) -> Image.Image:
@@ -74,13 +78,32 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
+def label_font_size(size: tuple[int, int]) -> int:
+    """The labels' font size in pixels for a photo of `size` (width, height)."""
+    return max(_LABEL_MIN_PX, round(min(size) * _LABEL_SHARE))
+
+
+def _label_origin(
+    box: Box, text: tuple[int, int], size: tuple[int, int], gap: int
+) -> tuple[int, int]:
+    """Where a label of `text` (width, height) goes: under the box, or above it when the
+    box is at the bottom, and never past the photo's edges."""
+    x = max(0, min(box.left, size[0] - text[0]))
+    y = box.bottom + gap
+    if y + text[1] > size[1]:
+        y = box.top - gap - text[1] if box.top - gap - text[1] >= 0 else size[1] - text[1]
+    return x, max(0, y)
+
+
 def annotate(data: bytes, findings: Sequence[RatedFinding], lang: Lang) -> Image.Image:
     """The photo with every face boxed in its verdict's colour, and every finding in text
     written on it boxed in red (blocking) or grey (notice), all labelled."""
     img = _full_size(data).copy()
     draw = ImageDraw.Draw(img)
     width = max(2, round(max(img.size) / 400))
-    font = _font(max(12, round(max(img.size) / 60)))
+    font_size = label_font_size(img.size)
+    font = _font(font_size)
+    pad = max(2, font_size // 6)
     for r in findings:
         f = r.finding
         assert f.region is not None and f.region.box is not None
@@ -95,9 +118,11 @@ def annotate(data: bytes, findings: Sequence[RatedFinding], lang: Lang) -> Image
             (box.left, box.top, box.right - 1, box.bottom - 1), outline=colour, width=width
         )
         label = (f.person_name + ": " if f.person_name else "") + (nl if lang == "nl" else en)
-        text_box = draw.textbbox((box.left, box.bottom + width), label, font=font)
-        draw.rectangle(text_box, fill=colour)
-        draw.text((box.left, box.bottom + width), label, fill=(255, 255, 255), font=font)
+        left, top, right, bottom = (round(v) for v in draw.textbbox((0, 0), label, font=font))
+        outer = (right - left + 2 * pad, bottom - top + 2 * pad)
+        x, y = _label_origin(box, outer, img.size, width)
+        draw.rectangle((x, y, x + outer[0] - 1, y + outer[1] - 1), fill=colour)
+        draw.text((x + pad - left, y + pad - top), label, fill=(255, 255, 255), font=font)
     return img
 
 

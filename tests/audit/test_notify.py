@@ -190,3 +190,40 @@ def test_an_empty_source_is_a_warning_in_the_mail(
     text = body.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert text.startswith("WAARSCHUWING [E304]") and "Er is niets" not in text
     assert outcome.summary["status"] == "warning"
+
+
+def test_the_dutch_mail_writes_dates_as_dd_mm_jjjj() -> None:
+    """Issue 16 point 5: the officer reads 02-03-2026; the JSON (and the webhook) keep ISO."""
+    from datetime import date
+
+    from screening.audit.notify import (
+        email_body,
+        email_subject,
+        failure_body,
+        failure_subject,
+        failure_summary,
+    )
+
+    new = [{"id": "3f2a-9c1b-7e04", "verdict": "take_down"}]
+    summary = {
+        "run_id": "r1",
+        "today": "2026-03-02",
+        "previous_audit": "2026-03-01",
+        "items": 3,
+        "counts": {"take_down": 1, "ok": 2},
+        "new_since_last_audit": new,
+        "needs_action": new,
+        "action_needed": True,
+        "reports": {"html": "/srv/audit/report.html"},
+    }
+    body = email_body(summary)
+    dutch, english = body.split("-- English --")
+    assert "Nachtelijke controle r1 (02-03-2026)" in dutch
+    assert "Nieuw sinds de vorige controle (01-03-2026):" in dutch
+    assert "2026-03-0" not in dutch
+    assert "Nightly audit r1 (2026-03-02)" in english
+    assert email_subject(summary).startswith("Controle 02-03-2026: NIEUW")
+    failed = failure_summary(RuntimeError("x"), "/srv/gepubliceerd", date(2026, 3, 2))
+    assert failed["today"] == "2026-03-02"
+    assert failure_subject(failed).startswith("MISLUKT: controle 02-03-2026 ")
+    assert "De nachtelijke controle van 02-03-2026 is mislukt" in failure_body(failed)

@@ -172,6 +172,16 @@ def test_a_future_publication_date_is_flagged(published: PublishedState, tmp_pat
     assert flag.explanation_nl is not None and "ligt na vandaag" in flag.explanation_nl
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Datum in de toekomst" in html and "Publicatiedatum in de toekomst" in html
+    # Dates as dd-mm-jjjj for the officer (issue 16 point 5); ISO stays in the JSON.
+    today, later = date.today(), date.today() + timedelta(days=7)
+    assert f"de publicatiedatum {later:%d-%m-%Y} ligt na vandaag ({today:%d-%m-%Y})" in (
+        flag.explanation_nl
+    )
+    assert f"gepubliceerd op {later:%d-%m-%Y}" in html
+    assert f"gecontroleerd op {today:%d-%m-%Y}" in html and f"{today:%d-%m-%Y}</title>" in html
+    assert later.isoformat() not in html and today.isoformat() not in html
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["run"]["today"] == today.isoformat()
     with (out / "report.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = {r["item_id"]: r for r in csv.DictReader(fh, delimiter=";")}
     assert rows["volgende-week.jpg"]["datum_in_toekomst"] == "ja"
@@ -192,7 +202,7 @@ def test_the_csv_opens_in_dutch_excel(published: PublishedState, tmp_path: Path)
     assert anna["oordeel"] == "Offline halen" and anna["nieuw"] == "ja"
     assert anna["ingetrokken_door"] == "ouder"
     assert anna["ingetrokken_op"] == date.today().isoformat()
-    assert "vervaagde versie" in anna["action_nl"] and "fotograaf" in anna["action_nl"]
+    assert "publiceerbare versie" in anna["action_nl"] and "fotograaf" in anna["action_nl"]
 
 
 def test_dated_reports_with_a_latest_link_readable_by_the_group(

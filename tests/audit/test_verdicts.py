@@ -201,7 +201,7 @@ def test_metadata_has_its_own_verdict_and_advice() -> None:
     assert record.advice_nl is not None and "fotograaf" in record.advice_nl
     assert "toestemming" in record.advice_nl and "geen geldige" not in record.advice_nl
     gps = advice("image.metadata", Verdict.METADATA, ("GPS position",))[0]
-    assert "opgeschoonde versie" in gps and "waar de foto is genomen" in gps
+    assert "publiceerbare versie" in gps and "waar de foto is genomen" in gps
     assert most_serious([Verdict.METADATA, Verdict.REVIEW]) is Verdict.REVIEW
     assert most_serious([Verdict.METADATA]) is Verdict.METADATA
 

@@ -1,5 +1,6 @@
-"""End to end: the unpacked extension in Debian's Chromium, on a local page that imitates a
-platform composer, against the real service started on localhost.
+"""End to end: the unpacked extension in Debian's Chromium, on local pages that imitate a
+platform composer (composer.html) and a school's own website editor (cms.html), against the
+real service started on localhost.
 
 Screenshots go to the test's tmp_path and, when set, to $SCREENING_SCREENSHOT_DIR.
 
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import ROOT, shared_path
+from tests.web.axe import assert_accessible
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page, Worker
@@ -44,6 +46,7 @@ SERVICE_START_S = 240
 
 BADGE = "[data-school-screening-badge] [role='status']"
 DIALOG = "[data-school-screening-dialog] [role='alertdialog']"
+PICKER = "[data-school-screening-picker] .banner"
 PHONE_TEXT = "Bel me op 06-12345678 voor de foto's"
 CLEAN_TEXT = "Wat een mooie sportdag vandaag! Iedereen heeft goed zijn best gedaan."
 
@@ -178,6 +181,12 @@ def composer_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def cms_url(composer_url: str) -> str:
+    """The imitation of a school's own website editor (tests/extension/cms.html)."""
+    return composer_url.rsplit("/", 1)[0] + "/cms.html"
+
+
+@pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     _require_browser()
     svc = start_service(tmp_path_factory.mktemp("service"))
@@ -250,9 +259,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         pw.stop()
 
 
-def _screenshot(page: Page, name: str, tmp_path: Path) -> Path:
+def _screenshot(page: Page, name: str, tmp_path: Path, *, full_page: bool = False) -> Path:
     path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     extra = os.environ.get("SCREENING_SCREENSHOT_DIR")
     if extra:
         Path(extra).mkdir(parents=True, exist_ok=True)
@@ -496,3 +505,125 @@ def test_service_stopped_means_unreachable_never_green(
     finally:
         own.stop()
         configured.set_settings(original)
+
+
+# --- a school's own website (issue 16, point 4) -------------------------------------------
+
+CMS_PUBLISH = ".editor-post-publish-button"
+CMS_PUBLISHED = "#published-list li"
+CHOSEN = {"selector": "button.components-button.editor-post-publish-button", "label": "Bijwerken"}
+
+
+def _stored_settings(browser: Browser) -> dict[str, Any]:
+    return dict(browser.worker.evaluate("chrome.storage.local.get('settings')")["settings"])
+
+
+def test_own_site_publish_button_is_chosen_then_screened(
+    configured: Browser, cms_url: str, service: Service, tmp_path: Path
+) -> None:
+    """The officer chooses her site's "Bijwerken" button once; from then on it is screened."""
+    from playwright.sync_api import expect
+
+    original = _stored_settings(configured)
+    pages: list[Page] = []
+    try:
+        page = configured.context.new_page()
+        pages.append(page)
+        page.goto(cms_url)
+        page.click("#box")
+        badge = _badge(page, "empty")
+        expect(badge).to_contain_text("Publiceerknop van deze website: niet gekozen")
+        badge.locator("button.pick").click()
+        banner = page.locator(PICKER)
+        expect(banner).to_contain_text("Klik op de knop waarmee u op deze website publiceert")
+        _screenshot(page, "own-site-choose-publish-button-desktop", tmp_path, full_page=True)
+        assert_accessible(page, "a school site with the badge and the publish-button picker")
+
+        page.click(CMS_PUBLISH)
+        expect(banner).to_have_count(0)
+        expect(badge).to_contain_text("Publiceerknop van deze website: “Bijwerken”")
+        expect(page.locator(CMS_PUBLISHED)).to_have_count(0)  # choosing published nothing
+        assert _stored_settings(configured)["extraSites"] == [
+            {"pattern": "http://127.0.0.1/*", "channel": "instagram", "publishButton": CHOSEN}
+        ]
+
+        _type(page, PHONE_TEXT)
+        _badge(page, "hold")
+        page.click(CMS_PUBLISH)
+        dialog = page.locator(DIALOG)
+        expect(dialog).to_contain_text("Dit bericht niet plaatsen")
+        expect(page.locator(CMS_PUBLISHED)).to_have_count(0)
+        _screenshot(page, "own-site-hold-intercepted-desktop", tmp_path, full_page=True)
+        dialog.locator("button.back").click()
+        expect(page.locator(CMS_PUBLISHED)).to_have_count(0)
+
+        # On a phone-sized window, in a new tab: the choice was kept.
+        phone = configured.context.new_page()
+        pages.append(phone)
+        phone.set_viewport_size({"width": 375, "height": 740})
+        phone.goto(cms_url)
+        _type(phone, CLEAN_TEXT)
+        _badge(phone, "publish")
+        phone.click(CMS_PUBLISH)
+        expect(phone.locator(CMS_PUBLISHED)).to_have_text([CLEAN_TEXT])
+        expect(phone.locator(DIALOG)).to_have_count(0)
+
+        _type(phone, PHONE_TEXT)
+        _badge(phone, "hold")
+        phone.click(CMS_PUBLISH)
+        dialog = phone.locator(DIALOG)
+        expect(dialog).to_contain_text("Telefoonnummer")
+        expect(phone.locator(CMS_PUBLISHED)).to_have_count(1)
+        _screenshot(phone, "own-site-hold-intercepted-375", tmp_path, full_page=True)
+        assert_accessible(phone, "a school site with the hold dialog, 375 px wide")
+        reason = "Algemeen nummer van de school, staat op de website"
+        dialog.locator("textarea").fill(reason)
+        dialog.locator("button.go").click()
+        expect(phone.locator(CMS_PUBLISHED)).to_have_text([CLEAN_TEXT, PHONE_TEXT])
+        overrides = service.get("/v1/overrides")["overrides"]
+        assert [o["finding_kinds"] for o in overrides if o["reason"] == reason] == [["pii.phone"]]
+
+        # The options page lists the chosen button and can forget it.
+        options = _options_page(configured)
+        pages.append(options)
+        chosen = options.locator("#publishButtons li")
+        expect(chosen).to_have_count(1)
+        expect(chosen).to_contain_text("127.0.0.1: “Bijwerken”")
+        _screenshot(options, "own-site-options-chosen-button-desktop", tmp_path, full_page=True)
+        assert_accessible(options, "the options page with a chosen publish button")
+        chosen.locator("button.forget").click()
+        expect(chosen).to_have_count(0)
+        assert "publishButton" not in _stored_settings(configured)["extraSites"][0]
+    finally:
+        for p in pages:
+            p.close()
+        configured.set_settings(original)
+
+
+def test_options_page_says_it_waits_for_the_browser_permission_prompt(
+    configured: Browser, tmp_path: Path
+) -> None:
+    """A new site opens the browser's prompt (headless Chromium keeps it open): say so.
+
+    Last in the module: the prompt stays open until the page closes.
+    """
+    from playwright.sync_api import expect
+
+    before = _stored_settings(configured)
+    page = _options_page(configured)
+    try:
+        page.fill("#extraSites", "http://127.0.0.1 instagram\ncms.voorbeeld.nl website")
+        page.click("#save")
+        status = page.locator("#status[data-tone='wait']")
+        expect(status).to_contain_text("Wacht op toestemming van de browser")
+        expect(status).to_contain_text("https://cms.voorbeeld.nl/*")
+        expect(page.locator("#save")).to_be_disabled()
+        _screenshot(page, "options-waiting-for-permission-desktop", tmp_path, full_page=True)
+        page.set_viewport_size({"width": 375, "height": 740})
+        expect(status).to_contain_text("Wacht op toestemming van de browser")
+        _screenshot(page, "options-waiting-for-permission-375", tmp_path, full_page=True)
+        assert_accessible(page, "the options page waiting for the browser's permission")
+        # Nothing is saved while the browser still asks.
+        assert _stored_settings(configured) == before
+    finally:
+        page.close()

@@ -92,7 +92,7 @@ def test_every_bad_row_is_shown_and_nothing_changes(
     ("content", "message"),
     [
         (GOOD.encode("utf-16"), "UTF-8"),
-        (b"naam;klas\nPiet;7B\n", "person_id"),
+        (b"naam;klas\nPiet;7B\n", "ontbrekende kolom(men): geboortedatum, besluit"),
     ],
 )
 def test_unreadable_files_are_explained(

@@ -43,7 +43,12 @@ def test_every_field_has_a_label_and_today_is_the_default_date(
         assert f'<label for="{name}">' in page and f'id="{name}"' in page
     from datetime import date
 
-    assert f'value="{date.today().isoformat()}"' in page
+    # A text field in dd-mm-jjjj with a hint, not a date picker in the browser's locale.
+    today = date.today().strftime("%d-%m-%Y")
+    assert re.search(rf'<input id="publish_on" name="publish_on" value="{today}"', page)
+    assert 'type="date"' not in page
+    assert f'id="publish_on-hint">Als dd-mm-jjjj, bijvoorbeeld {today}.' in page
+    assert 'aria-describedby="publish_on-hint"' in page
     assert 'href="#inhoud"' in page and 'id="inhoud"' in page  # skip link
     assert 'enctype="multipart/form-data"' in page
     assert '<option value="svok" selected>' in page and '<option value="de-korre"' in page
@@ -190,6 +195,37 @@ def test_bad_input_is_explained_and_the_form_kept(
     assert message in page.replace(",", ".")
     assert 'class="verdict' not in page
     assert 'id="text"' in page  # the form is still there to fix it
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("22-11-2026", "22-11-2026"), ("2026-11-22", "22-11-2026"), (" 1-3-2027 ", "01-03-2027")],
+)
+def test_the_publication_date_is_read_as_dd_mm_jjjj(
+    app_client: TestClient, signed_in: Callable[[str], str], typed: str, shown: str
+) -> None:
+    """dd-mm-jjjj as the page writes it, or yyyy-mm-dd; the form gives it back as dd-mm-jjjj."""
+    csrf = signed_in("officer")
+    status, page = screen(app_client, csrf, "Wat een mooie dag", publish_on=typed)
+    assert status == 200
+    assert f"Instagram op {shown}" in page
+    assert f'<input id="publish_on" name="publish_on" value="{shown}"' in page
+
+
+def test_a_bad_publication_date_is_explained_in_dutch_and_kept_as_typed(
+    app_client: TestClient, signed_in: Callable[[str], str]
+) -> None:
+    from datetime import date
+
+    csrf = signed_in("officer")
+    status, page = screen(app_client, csrf, "Hallo", publish_on="31-02-2026")
+    assert status == 422
+    today = date.today().strftime("%d-%m-%Y")
+    assert f"Geef de publicatiedatum als DD-MM-JJJJ, bijvoorbeeld {today}." in page
+    assert '<input id="publish_on" name="publish_on" value="31-02-2026"' in page
+    assert 'aria-describedby="publish_on-hint publish_on-error" aria-invalid="true"' in page
+    assert 'href="#publish_on"' in page  # the error summary at the top links to the field
+    assert 'class="verdict' not in page
 
 
 def test_screening_without_the_csrf_token_screens_nothing(

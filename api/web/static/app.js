@@ -78,7 +78,51 @@
     });
   }
 
+  // Issue 16 points 1 and 5 (officer's result page): one control opens every folded article
+  // text; a link to a folded article opens it; a photo opens full size in a dialog.
+  function enhanceArticlesToggle(button) {
+    var articles = document.querySelectorAll("details.article");
+    if (!articles.length) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      Array.prototype.forEach.call(articles, function (d) { d.open = open; });
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.textContent = open ? button.dataset.close : button.dataset.open;
+    });
+  }
+
+  function openTargetArticle() {
+    var id = decodeURIComponent((location.hash || "").slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+
+  function enhanceEnlarge(link) {
+    var dialog = document.getElementById("photo-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var img = dialog.querySelector("img");
+      var thumb = link.closest("figure") && link.closest("figure").querySelector("img");
+      img.src = link.getAttribute("href");
+      img.alt = thumb ? thumb.alt : "";
+      dialog.showModal();
+    });
+  }
+  // End of issue 16 points 1 and 5.
+
   document.addEventListener("DOMContentLoaded", function () {
+    // Issue 16 points 1 and 5 (officer's result page).
+    Array.prototype.forEach.call(document.querySelectorAll("[data-articles-toggle]"), enhanceArticlesToggle);
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-enlarge]"), enhanceEnlarge);
+    window.addEventListener("hashchange", openTargetArticle);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest('a[href^="#article-"]');
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (target && target.tagName === "DETAILS") { target.open = true; }
+    });
+    openTargetArticle();
     Array.prototype.forEach.call(document.querySelectorAll("[data-dropzone]"), enhanceDropzone);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-busy]"), busyOnSubmit);
     // After a screening, start reading (and tabbing) at the verdict.
