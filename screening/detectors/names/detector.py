@@ -45,7 +45,7 @@ class NameDetector(TextDetector):
 
     name: ClassVar[str] = "names"
     #: 2.0: the word lists are joined with the trained pipeline's person entities.
-    version: ClassVar[str] = "2.0"
+    version: ClassVar[str] = "2.1"
 
     def __init__(
         self,
@@ -79,7 +79,7 @@ class NameDetector(TextDetector):
             )
         ents = entities(doc.doc)
         if ents is not None:
-            names = merge(found.names, ents, found.words, self.lexicon)
+            names = merge(found.names, ents, found.words, self.lexicon, doc.text)
             taken = {k for n in names for k in range(n.first_word, n.last_word + 1)}
             found = Recognised(
                 found.words, tuple(names), tuple(k for k in found.possible if k not in taken)

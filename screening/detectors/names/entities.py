@@ -17,6 +17,7 @@ On the blank fallback pipeline (no entities) the list names pass through unchang
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from screening.detectors.names.tokens import Word
 from screening.name_lists import NameLexicon, fast_key
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 #: Score of a list name that a person entity confirms.
 CONFIRMED = 0.9
@@ -48,13 +49,30 @@ class Entity:
     start: int
     end: int
     label: str
+    #: The parser makes the entity the subject of its clause ("Katzav studeerde economie").
+    subject: bool = False
 
 
 def entities(doc: Doc) -> list[Entity] | None:
     """The pipeline's entities, or None when the pipeline recognises none (blank fallback)."""
     if not doc.has_annotation("ENT_IOB"):
         return None
-    return [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    parsed = doc.has_annotation("DEP")
+    return [Entity(e.start_char, e.end_char, e.label_, parsed and _subject(e)) for e in doc.ents]
+
+
+def _subject(e: Span) -> bool:
+    """The parser makes the entity its clause's subject and a verb follows it, as it does a
+    subject at the start of a Dutch main clause ("Katzav studeerde"; not "Shit, de wifi ligt
+    eruit", nor the imperative "Bel 06-12345678")."""
+    doc = e.doc
+    after = doc[e.end] if e.end < len(doc) else None
+    return (
+        e.root.dep_.startswith("nsubj")
+        and after is not None
+        and after.is_alpha  # the tagger reads "06-12345678" as a verb
+        and after.pos_ in ("VERB", "AUX")
+    )
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -66,8 +84,11 @@ def merge(
     ents: Sequence[Entity],
     words: Sequence[Word],
     lexicon: NameLexicon,
+    text: str = "",
 ) -> list[NameSpan]:
-    """The names to report: list names judged against the entities, plus entity-only names."""
+    """The names to report: list names judged against the entities, plus entity-only names.
+
+    `text` is the text the words and entities come from (to see a signature's brackets)."""
     persons = [e for e in ents if e.label == "PER"]
     others = [e for e in ents if e.label != "PER"]
     kept: list[NameSpan] = []
@@ -95,6 +116,8 @@ def merge(
             and n.first_word == (n.last_word if n.pattern == "surname" else n.last_word - 1)
         ):
             continue  # "Brussel", "van Londen": surnames too, but here a place
+        if other and _place_or_brand(n, words, lexicon):
+            continue  # "in Sydney", "in Brecht", "Sint-Niklaas", "Wal-Mart"
         if other and n.pattern not in SELF_EVIDENT:
             if n.first_word != n.last_word and n.pattern.startswith(("first", "unknown")):
                 continue  # the recogniser read the whole "Anne Frank Huis" as a place
@@ -104,7 +127,7 @@ def merge(
     for e in persons:
         if any(_overlaps(e.start, e.end, n.start, n.end) for n in kept):
             continue
-        span = _entity_name(e, words, lexicon)
+        span = _entity_name(e, words, lexicon, text)
         if span is not None:
             kept.append(span)
     return sorted(kept, key=lambda n: n.start)
@@ -135,6 +158,34 @@ def _could_be_surname(w: Word, lexicon: NameLexicon) -> bool:
     """A capitalised word right after the previous one (only blanks between) that the lists
     know as nothing but a name; any length, since the recogniser already read it as a name."""
     return w.gap.strip(" \t\u00a0") == "" and unknown_name_word(w, lexicon, min_length=1)
+
+
+#: Place prepositions after which a first name the recogniser does not call a person is a
+#: place ("in Sydney", "naar Brecht"); not "bij", which is as often "bij Sanne" (at her home).
+_PLACE_BEFORE = frozenset({"in", "naar", "uit", "vanuit", "nabij", "richting", "te"})
+
+
+def _place_or_brand(n: NameSpan, words: Sequence[Word], lexicon: NameLexicon) -> bool:
+    """A lone listed first name that an entity other than a person covers, and that is a
+    place after a place preposition ("in Sydney") or a hyphenated word whose other part the
+    lists know as a word, not a name ("Sint-Niklaas"; not "Jean-Philippe" or
+    "Onbekendenaam-Willem")."""
+    if not n.pattern.startswith("first_name") or n.first_word != n.last_word:
+        return False
+    w = words[n.first_word]
+    if "-" in w.text and any(
+        p not in lexicon.first_names
+        and (p.lower() in lexicon.common or p.lower() in lexicon.never_alone)
+        for p in w.text.split("-")
+    ):
+        return True
+    prev = words[n.first_word - 1] if n.first_word > 0 else None
+    return (
+        prev is not None
+        and prev.sentence == w.sentence
+        and w.gap.strip(" \t\u00a0") == ""
+        and prev.lower in _PLACE_BEFORE
+    )
 
 
 def _unlisted_after_title(n: NameSpan, lexicon: NameLexicon) -> bool:
@@ -196,18 +247,44 @@ def _known_not_a_name(parts: Sequence[str], lexicon: NameLexicon) -> bool:
     )
 
 
-def _entity_name(e: Entity, words: Sequence[Word], lexicon: NameLexicon) -> NameSpan | None:
+_SIGNATURE = re.compile(r"[ \t]*\([ \t]*([A-Z]{2,4})[ \t]*\)[ \t]*")
+
+
+def _signature(w: Word, text: str) -> bool:
+    """Initials in brackets alone on their line, "(RG)": a signature, so a person's initials."""
+    line_start = text.rfind("\n", 0, w.start) + 1
+    line_end = text.find("\n", w.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    m = _SIGNATURE.fullmatch(line)
+    return m is not None and m.group(1) == w.text
+
+
+def _entity_name(
+    e: Entity, words: Sequence[Word], lexicon: NameLexicon, text: str
+) -> NameSpan | None:
     """A NameSpan for a person entity, split into first names and surname for the registry."""
     covered = [k for k, w in enumerate(words) if _overlaps(w.start, w.end, e.start, e.end)]
     if not covered:
         return None  # an entity of digits or signs only: no name to look up
-    if _known_not_a_name([words[k].text for k in covered], lexicon):
+    signed = len(covered) == 1 and _signature(words[covered[0]], text)
+    if not signed and _known_not_a_name([words[k].text for k in covered], lexicon):
         return None
+    before = words[covered[0] - 1] if covered[0] > 0 else None
+    if (
+        before is not None
+        and before.lower in _PLACE_BEFORE
+        and before.sentence == words[covered[0]].sentence
+        and not any(_listed_word(words[k].text, lexicon) for k in covered)
+    ):
+        return None  # "uit Togo", "in Kotelnich": no list knows it, a place preposition before
     if len(covered) == 1 and not _listed_word(words[first := covered[0]].text, lexicon):
         w = words[first]
-        if w.at_start or w.text.isupper():
-            # "Kutweer vandaag", "Shit, de wifi", "GGD": a capital at the start of a sentence
-            # or an acronym says nothing, and no list knows the word as a name.
+        if w.text.isupper() and not signed:
+            return None  # "GGD", "SPD": an acronym, unless it signs the text as initials
+        if w.at_start and not w.text.isupper() and not e.subject:
+            # "Kutweer vandaag", "Shit, de wifi": a capital at the start of a sentence says
+            # nothing and no list knows the word, unless the word is the clause's subject
+            # ("Katzav studeerde economie").
             return None
     first, last = covered[0], covered[-1]
     start, end = words[first].start, words[last].end

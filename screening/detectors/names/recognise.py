@@ -202,6 +202,16 @@ class NameRecognizer:
             return any(known) and not unknown_words and not starts_as_surname
         return False
 
+    def _double(self, text: str) -> bool:
+        """A double surname of capitalised parts, one of them a known surname ("Dijk-Smit";
+        not "Bosnisch-Servische" or "MoMA-personeel")."""
+        parts = text.split("-")
+        return (
+            len(parts) > 1
+            and self._hyphen_parts_ok(text)
+            and any(p in self.lx.surnames or p in self.lx.interfix_surnames for p in parts)
+        )
+
     def _is_surname_word(self, text: str) -> bool:
         if text in self.lx.surnames or text in self.lx.interfix_surnames:
             return True
@@ -557,7 +567,7 @@ class NameRecognizer:
             low = word.lower()
             if low in lx.common or low in lx.never_alone or low in lx.not_surname:
                 return None
-            if not (word in lx.surnames or word in lx.interfix_surnames or "-" in word):
+            if not (word in lx.surnames or word in lx.interfix_surnames or self._double(word)):
                 return None  # "De Regenboog", "de Efteling": no known surname
             if fast_key(ws.text[ws[a].start : last.end]) in lx.place_keys:
                 return None  # "Den Helder", "De Bilt"
