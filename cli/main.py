@@ -127,7 +127,9 @@ def check(
     ] = "instagram",
     when: Annotated[
         str | None,
-        typer.Option("--date", "-d", help="Publicatiedatum, JJJJ-MM-DD (standaard: vandaag)."),
+        typer.Option(
+            "--date", "-d", help="Publicatiedatum, DD-MM-JJJJ of JJJJ-MM-DD (standaard: vandaag)."
+        ),
     ] = None,
     policy: Annotated[
         str | None,

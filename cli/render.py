@@ -7,6 +7,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from kernel.inputs import shown_date
 from kernel.types import Action, Decision, Post, Severity
 from screening.messages import Lang, action_text, kind_advice, kind_label, severity_text
 
@@ -68,7 +69,7 @@ def render_decision(console: Console, decision: Decision, post: Post, lang: Lang
     meta = Text(
         f"{w['policy']}: {decision.policy.title} ({decision.policy.id} "
         f"{decision.policy.version}) · {w['channel']}: {decision.channel.value} · "
-        f"{w['date']}: {decision.publish_on.isoformat()}",
+        f"{w['date']}: {shown_date(decision.publish_on, lang)}",
         style="dim",
     )
     console.print(Panel(Group(header, meta), border_style=colour, expand=False))

@@ -23,5 +23,10 @@ def parse_date(value: str) -> date:
     except ValueError:
         raise InvalidDateError(
             f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-01",
-            f"{value!r} is geen datum; schrijf hem als JJJJ-MM-DD, bijv. 2026-09-01",
+            f"{value!r} is geen datum; schrijf hem als DD-MM-JJJJ, bijv. 01-09-2026",
         ) from None
+
+
+def shown_date(day: date, lang: str) -> str:
+    """A date as a person reads it: DD-MM-JJJJ in Dutch, YYYY-MM-DD in English."""
+    return day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
