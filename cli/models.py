@@ -105,7 +105,7 @@ def train_language(
     max_steps: _MaxSteps = None,
     seed: _Seed = 20261207,
 ) -> None:
-    """Train de scorer voor kwetsende taal op het eigen corpus (~5 min op 2 kernen)."""
+    """Train de scorer voor kwetsende taal op het eigen corpus (~15 min op 2 kernen)."""
     from screening.resources import models_dir
     from screening.training.recipe import install_language_scorer, train_language_scorer
 

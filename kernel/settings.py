@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     #: when its probability of being harmful reaches this (1.0: practically never); rules
     #: report regardless. 0.97 keeps about 95% of the corpus's harmless look-alikes published.
     language_scorer_min: float = Field(default=0.97, ge=0.5, le=1.0)
+    #: The scorer reports a threat with no listed word of violence, harm or menace in it
+    #: (a veiled threat: "Jij bent de volgende") in a clause aimed at someone when p(threat)
+    #: reaches this; above 1.0 (the default): never. 0.999 held 12 more of the corpus's 199
+    #: held-out threats and 3 more of its 941 look-alikes ("Ik hoop dat je snel beter bent
+    #: na je ongeluk" among the held): a board's choice, not a default.
+    language_scorer_uncued_threat_min: float = Field(default=1.01, ge=0.5, le=1.01)
     #: Folder with lexicons, thresholds and model cards; unset means the shipped `models/`.
     models_dir: Path | None = None
     #: The school's own public contact details (switchboard number, info@ address, street

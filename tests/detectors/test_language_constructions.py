@@ -116,6 +116,16 @@ MUST_NOT_FIRE = [
     ("apposition", "Wij zijn de gamers van de klas en ja, we zijn echte nerds.", None),
     ("self", "Ik ben echt een sukkel, ik ben mijn sleutels vergeten.", None),
     ("self", "Ik voel me zo'n idioot na die presentatie.", None),
+    # Plain school sentences that held before 2.2 (a corpus round of plain posts found them):
+    # animals named as animals, someone's own illness or pet, one toy, a verb spelled like
+    # a slur's canonical form, and an exclusion word ("uit") as the scorer's only cue.
+    ("animals", "Wist je dat ratten heel schone dieren zijn?", None),
+    ("animals", "We leerden dat apen elkaars vacht verzorgen.", None),
+    ("one person", "Het zusje van Daan is al een week ziek.", None),
+    ("owned", "Juf Sanne is na haar ziekte weer begonnen.", None),
+    ("one toy", "Elk kind kreeg een roze varkentje van marsepein.", None),
+    ("written word", "Negeer die pushmeldingen en focus op je toets.", None),
+    ("scorer cue", "De kinderen uit groep 4 zijn gek op paarden.", None),
 ]
 
 

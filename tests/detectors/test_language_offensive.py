@@ -137,14 +137,7 @@ MUST_NOT_FIRE = [
     "We bezochten de Domtoren en de Domkerk",
     "Het verteringsstelsel van de mens",
     "Trek warme kleren aan! De klerenkast staat in de gang.",
-    pytest.param(
-        "Homo sapiens leefde in Afrika",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="known weakness: the learned scorer reads 'Homo' as the group word "
-            "(p(hate) 0.99); see models/language/MODEL_CARD.md",
-        ),
-    ),
+    "Homo sapiens leefde in Afrika",  # the scorer 1.0.0 read "Homo" as the group word
     "De negerzoen heet nu zoen",
     "Debiteuren en idioom",
     "In Mongolië wonen nomaden",

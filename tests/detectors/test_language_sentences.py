@@ -172,10 +172,37 @@ def test_a_rule_finding_notes_when_the_scorer_agrees(nlp_nl: Language) -> None:
     assert "learned scorer agrees" in finding.evidence.explanation
 
 
+VEILED = "Morgen na school zie ik je wel bij het fietsenhok."
+
+
+def _veiled_threats_on(monkeypatch: pytest.MonkeyPatch) -> OffensiveLanguageDetector:
+    monkeypatch.setenv("SCREENING_LANGUAGE_SCORER_UNCUED_THREAT_MIN", "0.999")
+    return OffensiveLanguageDetector()
+
+
+def test_a_veiled_threat_without_a_listed_word_is_held_when_the_board_asks(
+    nlp_nl: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No list knows a word of harm in it; the scorer is sure, and the clause aims at "je"."""
+    assert DETECTOR.detect(analyse(nlp_nl, VEILED)) == []  # off by default
+    (finding,) = _veiled_threats_on(monkeypatch).detect(analyse(nlp_nl, VEILED))
+    assert finding.kind == THR and finding.evidence.pattern == "learned scorer"
+
+
+def test_a_veiled_threat_needs_someone_to_aim_at(
+    nlp_nl: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scorer reads the one-word caption "Binnenkort" as a threat; nobody is aimed at."""
+    detector = _veiled_threats_on(monkeypatch)
+    (window,) = detector.scorer.score(analyse(nlp_nl, "Binnenkort").doc)
+    assert window.label == "threat" and window.probability >= 0.999
+    assert detector.detect(analyse(nlp_nl, "Binnenkort")) == []
+
+
 def test_decisions_name_the_scorer_and_its_weights() -> None:
     (entry,) = DETECTOR.model_versions().items()
     assert entry[0] == "language_scorer"
-    assert entry[1].startswith("1.0.0 sha256:") and len(entry[1].split(":")[1]) == 64
+    assert entry[1].startswith("1.1.0 sha256:") and len(entry[1].split(":")[1]) == 64
 
 
 def test_a_long_post_is_scored_in_windows_of_whole_sentences(nlp_nl: Language) -> None:

@@ -44,7 +44,7 @@ from screening.detectors.language.words import Words
 from screening.resources import read_lines
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 
 _CLASS_NAME = re.compile(r"^[1-8][a-z]{1,4}$")  # a class: "2c", "3b", "4havo"
@@ -144,14 +144,26 @@ CUE_CLASSES = _set(
     "violence hatred dehumanising derogatory derogatory_verb insult abusive_word cue weapon "
     "wished_harm beating protected group_reference"
 )
-#: Which words must be in a window for the scorer's label to be believed there: hate needs a
-#: group, profanity a curse, and so on ("Wat een dom idee" is no hate).
+#: What demeans by itself, and what names a group.
+DEMEANING = _set("dehumanising derogatory derogatory_verb insult abusive_word hatred")
+GROUP_CUES = _set("protected group_reference")
+#: Which words must be in a window for the scorer's label to be believed there: profanity
+#: needs a curse; an insult a demeaning word, a curse or a threat word; hate a group or a
+#: demeaning word -- a violence or exclusion word alone is no hate ("De kinderen uit groep 3
+#: zijn dol op dieren": "uit" is the only cue, "dieren" comes after "op").
 CUES_FOR_LABEL = {
     "threat": CUE_CLASSES,
-    "hate": CUE_CLASSES,
-    "insult": CUE_CLASSES - {"protected", "group_reference"},
+    "hate": DEMEANING | GROUP_CUES,
+    "insult": CUE_CLASSES - GROUP_CUES,
     "profanity": _set("abusive_word"),
 }
+
+
+def scorer_cued(label: str, cues: frozenset[str]) -> bool:
+    """Whether the words the lists know in a window can carry the scorer's `label`."""
+    return bool(cues & CUES_FOR_LABEL[label])
+
+
 #: Forms that the derogatory verbs share with ordinary ones ("stelen" -> "stel", of "stellen").
 VERB_COLLISIONS = _set("stel stelt stelde stelden gesteld steld")
 
@@ -248,6 +260,10 @@ class Reading:
     cued: tuple[tuple[int, int, frozenset[str]], ...] = ()
     framed: bool = False  # sport, games, fiction or history: violence is play or story
     negated: tuple[tuple[int, int], ...] = ()  # clauses a negation kept a rule from firing in
+    #: Clauses that aim at someone (you, a person, a pupil or a group): only there may the
+    #: scorer report a veiled threat without a word of violence ("Jij bent de volgende";
+    #: not the caption "Binnenkort").
+    targeted: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)
@@ -263,10 +279,20 @@ class _Tok:
     participle: bool
     pos: str
     person_entity: bool
+    plural: bool = False  # the tagger's Number=Plur, or a plural ending where it saw no noun
     place_entity: bool = False  # the named-entity tagger's LOC: "Afrika", "Marokko"
     head: int = -1  # the parser's head, as an index into the same token list (-1: none)
     dep: str = ""
     classes: dict[str, str] = field(default_factory=dict)  # class -> the list entry
+
+
+def _plural(t: Token) -> bool:
+    """Whether `t` is a plural: the tagger's number for a noun, else a plural ending
+    ("apen" tagged as a verb); "mens" and diminutives in -je are singular."""
+    if t.pos_ == "NOUN":
+        return "Plur" in t.morph.get("Number", [])
+    low = t.text.lower()
+    return low.endswith(("en", "'s")) or (low.endswith("s") and not low.endswith(("ens", "ss")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +493,7 @@ class ClauseRules:
                     participle="Part" in t.morph.get("VerbForm", []),
                     pos=t.pos_,
                     person_entity=t.ent_type_ == "PER",
+                    plural=_plural(t),
                     place_entity=t.ent_type_ == "LOC",
                     dep=t.dep_,
                 )
@@ -484,6 +511,8 @@ class ClauseRules:
             if not any(c.isalpha() for c in t.low):
                 continue
             prev = clause[k - 1].low if k else ""
+            if prev in ("dat", "dit") and (clause[k - 1].pos == "SCONJ" or t.plural):
+                prev = ""  # "wist je dat varkens ...": a conjunction, no demonstrative
             nxt = clause[k + 1] if k + 1 < len(clause) else None
             if t.low not in DEATH_WORDS and (v := self.violence.match(t, words, clause)):
                 t.classes["violence"] = v
@@ -516,6 +545,7 @@ class ClauseRules:
                 protected_adjective
                 and nxt is not None
                 and (self.dehumanising.match(nxt, words) or self.derogatory.match(nxt, words))
+                and not nxt.low.endswith("je")  # "een roze varkentje" is one toy, not a group
             ):
                 # "Turks tuig", "Afrikaanse luiheid": the group is named by its adjective.
                 t.classes["protected"] = t.text
@@ -556,7 +586,9 @@ class ClauseRules:
             elif t.low in NEUTER_POINTERS and nxt is not None and nxt.low in PLURAL_COPULAS:
                 # "Het zijn ratten", "dat zijn beesten": a group named before, if any.
                 t.classes["pronoun"] = t.low
-            if (d := self.dehumanising.match(t, words)) is not None:
+            owned = prev in POSSESSIVES and k > 0 and clause[k - 1].pos not in ("AUX", "VERB")
+            if (d := self.dehumanising.match(t, words)) is not None and not owned:
+                # "na zijn ziekte", "haar hond": someone's own illness or pet, not a label
                 t.classes["dehumanising"] = d
             if (d := self.derogatory.match(t, words)) is not None and not (
                 t.low == "lui" and prev in DEMONSTRATIVES
@@ -612,7 +644,11 @@ class ClauseRules:
             elif _CLASS_NAME.match(t.low) and (prev in ("klas", "groep", "heel", "uit", "van")):
                 t.classes["other_group"] = f"{prev} {t.low}"  # "heel 2C", "die meiden van 1d"
             elif (
-                canon in self.words.persons
+                # "die hond", "wat een aap" name a person; "varkens zijn slim" names animals.
+                (
+                    canon in self.words.persons
+                    and not ("dehumanising" in t.classes and prev not in DEMONSTRATIVES | EXCLAIM)
+                )
                 or (human is not None and prev in DEMONSTRATIVES)
                 or t.low in ("hij", "hem")
                 or (
@@ -629,7 +665,9 @@ class ClauseRules:
                 t.classes["person"] = t.low
             elif human is not None and "protected" not in t.classes:
                 # "de decaan", "onze buschauffeur"; in the plural a group: "leerlingen"
-                t.classes["person" if t.low == human else "other_group"] = t.low
+                # A diminutive is one person too: "het broertje van Mila".
+                one = t.low == human or t.low.endswith("je")
+                t.classes["person" if one else "other_group"] = t.low
 
     def _human_compound(self, tok: _Tok) -> str | None:
         """A compound whose head is a word for a person: "muziekleraar", "gymjuf"."""
@@ -705,6 +743,7 @@ class ClauseRules:
         if not toks:
             return Reading(())
         negated_spans: list[tuple[int, int]] = []
+        targeted: list[tuple[int, int]] = []
         cued: list[tuple[int, int, frozenset[str]]] = []
         sentences = list(_sentences(toks))
         all_words = frozenset(t.low for t in toks) | frozenset(t.lemma for t in toks)
@@ -737,6 +776,8 @@ class ClauseRules:
                 self._classify(toks, clause)
                 targets = list(self._targets(clause, recent_groups, number, recent_persons))
                 sentence_targets += targets
+                if targets:
+                    targeted.append((clause[0].start, clause[-1].end))
                 clause_words = frozenset(t.low for t in clause)
                 cues = frozenset(
                     c
@@ -762,6 +803,15 @@ class ClauseRules:
                     # A rule would fire but for the negation ("ik haat vrouwen niet"): the
                     # scorer, which reads words and not structure, may not overrule it.
                     negated_spans.append((clause[0].start, clause[-1].end))
+                elif (
+                    not found
+                    and targets
+                    and not clause_words & NEGATIONS
+                    and self._welcomed(clause)
+                ):
+                    # The relegation rule read "X horen in Nederland / bij ons" as belonging:
+                    # the scorer may not overrule that either.
+                    negated_spans.append((clause[0].start, clause[-1].end))
                 if not found and not targets and sentence_targets:
                     # "Die Roemenen zijn erger dan de rest, echt uitschot": a verbless
                     # clause after a group in the same sentence says something of it.
@@ -784,7 +834,7 @@ class ClauseRules:
             essence = _essentialism(sentence, sentence_targets, sentence_words)
             if essence is not None and not counter:
                 hits.append(essence)
-        return Reading(tuple(hits), tuple(cued), frame != "", tuple(negated_spans))
+        return Reading(tuple(hits), tuple(cued), frame != "", tuple(negated_spans), tuple(targeted))
 
     def _targets(
         self,
@@ -941,6 +991,25 @@ class ClauseRules:
                     kind = "you" if owner.low in YOU else "person"
                     return _Target(kind, owner.i, f"{owner.text} {t.text}"), v
         return None
+
+    def _welcomed(self, clause: list[_Tok]) -> bool:
+        """Belonging said of home: "horen in Nederland", "horen hier", "horen bij ons"."""
+        for k, t in enumerate(clause):
+            if t.low not in BELONG:
+                continue
+            for j in range(k + 1, min(k + 6, len(clause))):
+                if (
+                    clause[j].low in HOME_PLACES - {"hier"}
+                    and clause[j - 1].low in RELEGATION_PREPOSITIONS
+                ):
+                    return True
+                if clause[j].low == "hier" or (
+                    clause[j].low in RELEGATION_PREPOSITIONS
+                    and j + 1 < len(clause)
+                    and clause[j + 1].low in ("ons", "onze")
+                ):
+                    return True
+        return False
 
     def _relegation(self, clause: list[_Tok]) -> _Tok | None:
         """The place in "horen in de keuken", "horen in Afrika", "horen in hun eigen land"."""

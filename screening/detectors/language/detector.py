@@ -45,11 +45,11 @@ from kernel.settings import Settings
 from kernel.types import Evidence, Finding
 from screening.detectors.base import TextDetector
 from screening.detectors.language.clauses import (
-    CUES_FOR_LABEL,
     REPORTING,
     ClauseHit,
     ClauseRules,
     Reading,
+    scorer_cued,
 )
 from screening.detectors.language.lexicon import NEGATIONS, Phrase, PhraseIndex, read_phrases
 from screening.detectors.language.normalise import (
@@ -129,7 +129,7 @@ class OffensiveLanguageDetector(TextDetector):
     """Insults, threats, hate and profanity, robust to disguise and to Dutch negation."""
 
     name: ClassVar[str] = "offensive_language"
-    version: ClassVar[str] = "2.1"
+    version: ClassVar[str] = "2.2"
 
     def __init__(
         self,
@@ -139,7 +139,9 @@ class OffensiveLanguageDetector(TextDetector):
     ) -> None:
         folder = lexicons if lexicons is not None else models_dir() / "lexicons"
         self.scorer = LanguageScorer(scorer or models_dir() / "language" / "scorer")
-        self.scorer_min = scorer_min if scorer_min is not None else Settings().language_scorer_min
+        settings = Settings()
+        self.scorer_min = scorer_min if scorer_min is not None else settings.language_scorer_min
+        self.scorer_uncued_threat_min = settings.language_scorer_uncued_threat_min
         self.words = Words(folder)
         lang = folder / "language"
         self.phrase_kinds: dict[str, _PhraseKind] = {}  # by file name
@@ -195,6 +197,12 @@ class OffensiveLanguageDetector(TextDetector):
         for tok in tokens:
             deliberate = bool(tok.tricks) and any(t in DELIBERATE for t in tok.tricks)
             hit = self.words.lookup(tok.form, deliberate)
+            if (
+                hit is not None
+                and not deliberate
+                and tok.text.lower() in self.words.common_as_written
+            ):
+                hit = None  # "negeer" is a verb, though its canonical form is a slur's
             hits.append((hit, tok.tricks) if hit is not None else None)
         # "kanker lijer", "kan ker": two or three words that together are a strong hit. Only
         # words that begin such a hit are tried, which keeps this cheap.
@@ -360,9 +368,14 @@ class OffensiveLanguageDetector(TextDetector):
         out = list(candidates)
         spans = [(s, e) for s, e, _cues in reading.cued]
 
+        uncued = self.scorer_uncued_threat_min <= 1.0
+
         def wanted(start: int, end: int) -> bool:
-            # Only a window with a word that can hurt can change a finding.
-            return any(s < end and start < e for s, e in spans)
+            # Only a window with a word that can hurt can change a finding -- unless veiled
+            # threats without any such word may be reported ("Jij bent de volgende").
+            return any(s < end and start < e for s, e in spans) or (
+                uncued and any(s < end and start < e for s, e in reading.targeted)
+            )
 
         for w in self.scorer.score(doc.doc, wanted):
             if w.harmful < self.scorer_min:
@@ -380,7 +393,12 @@ class OffensiveLanguageDetector(TextDetector):
             if any(s < w.end and w.start < e for s, e in reading.negated):
                 continue  # a negation kept a rule from firing here: "ik haat vrouwen niet"
             cues = frozenset().union(*(c for s, e, c in reading.cued if s < w.end and w.start < e))
-            if not cues & CUES_FOR_LABEL[w.label]:
+            veiled = (
+                w.label == "threat"
+                and w.probability >= self.scorer_uncued_threat_min
+                and any(s < w.end and w.start < e for s, e in reading.targeted)
+            )
+            if not scorer_cued(w.label, cues) and not veiled:
                 continue  # no word the lists know can hurt in this way: "Wat een dom idee"
             start, end = _stripped(doc.text, w.start, w.end)
             out.append(
