@@ -1,5 +1,7 @@
 """The report as the officer sees it: Debian's Chromium (Playwright) at desktop width and at
-375 px (a phone), with screenshots as test artifacts.
+375 px (a phone), with screenshots as test artifacts, and axe-core finding no serious or
+critical accessibility violation at either width (tests/web/axe.py; without SCREENING_AXE_JS
+the test skips with the reason at its end, and fails instead in CI).
 
 Screenshots go to a temporary folder and, when SCREENING_SCREENSHOT_DIR is set, there too
 (the helpers of tests/web/test_journeys.py). Without /usr/bin/chromium (or playwright) the
@@ -17,6 +19,7 @@ import pytest
 
 from tests.audit.library import PublishedState, withdraw_social_media
 from tests.audit.test_report_items import audit_folder, make_library
+from tests.web.axe import assert_accessible, axe_path, require_axe
 from tests.web.test_journeys import CHROMIUM, _browser_or_skip, shoot
 
 if TYPE_CHECKING:
@@ -63,6 +66,7 @@ def test_the_report_reads_well_on_a_desktop_and_a_phone(
     out = tmp_path / "rapport"
     audit_folder(published, folder, out)  # tonight: the withdrawal is new
     url = (out / "report.html").as_uri()
+    axe_missing = axe_path() is None
     for name, (width, height) in WIDTHS.items():
         context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
         try:
@@ -84,7 +88,11 @@ def test_the_report_reads_well_on_a_desktop_and_a_phone(
                 "() => document.documentElement.scrollWidth - window.innerWidth"
             )
             assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
+            if not axe_missing:
+                assert_accessible(page, f"the audit report ({name}, {width} px)")
             path = shoot(page, shots, f"audit-report-{name}")
             assert path.stat().st_size > 10_000
         finally:
             context.close()
+    if axe_missing:
+        require_axe()  # skips with the reason (fails in CI) once the rest has been checked
