@@ -10,7 +10,6 @@ test skips with the reason, except with SCREENING_REQUIRE_BROWSER=1, where that 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ import pytest
 from tests.audit.library import PublishedState, withdraw_social_media
 from tests.audit.test_report_items import audit_folder, make_library
 from tests.web.axe import assert_accessible, axe_path, require_axe
-from tests.web.test_journeys import CHROMIUM, _browser_or_skip, shoot
+from tests.web.test_journeys import _browser_or_skip, screenshot_folders, shoot, system_chromium
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -32,27 +31,14 @@ WIDTHS = {"desktop": (1366, 900), "phone": (375, 812)}
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Where screenshots go: a temporary folder, and SCREENING_SCREENSHOT_DIR if set."""
-    folders = [tmp_path_factory.mktemp("audit-screenshots")]
-    extra = os.environ.get("SCREENING_SCREENSHOT_DIR")
-    if extra:
-        folders.append(Path(extra))
-        folders[-1].mkdir(parents=True, exist_ok=True)
-    return folders
+    return screenshot_folders(tmp_path_factory, "audit-screenshots")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Chromium from the system (Playwright's own browser download does not work here)."""
     _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with system_chromium() as launched:
+        yield launched
 
 
 def test_the_report_reads_well_on_a_desktop_and_a_phone(

@@ -20,6 +20,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,53 @@ def _browser_or_skip() -> None:
     pytest.skip(f"browser journeys skipped: {missing}")
 
 
+def screenshot_folders(factory: pytest.TempPathFactory, name: str) -> list[Path]:
+    """Where screenshots go: a temporary folder, and SCREENING_SCREENSHOT_DIR if set."""
+    folders = [factory.mktemp(name)]
+    extra = os.environ.get("SCREENING_SCREENSHOT_DIR")
+    if extra:
+        folders.append(Path(extra))
+        folders[-1].mkdir(parents=True, exist_ok=True)
+    return folders
+
+
+@contextmanager
+def live_service(services: Services) -> Iterator[str]:
+    """The app on `services` in uvicorn on a free localhost port; yields its address."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(create_app(services=services), log_level="warning"))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not uv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        assert thread.is_alive(), "uvicorn stopped while starting"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+@contextmanager
+def system_chromium() -> Iterator[Browser]:
+    """Chromium from the system (Playwright's own browser download does not work here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 @dataclass(frozen=True)
 class Server:
     """The running service: its address, services and the keys of its two users."""
@@ -80,13 +128,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Where screenshots go: a temporary folder, and SCREENING_SCREENSHOT_DIR if set."""
-    folders = [tmp_path_factory.mktemp("screenshots")]
-    extra = os.environ.get("SCREENING_SCREENSHOT_DIR")
-    if extra:
-        folders.append(Path(extra))
-        folders[-1].mkdir(parents=True, exist_ok=True)
-    return folders
+    return screenshot_folders(tmp_path_factory, "screenshots")
 
 
 def shoot(page: Page, shots: list[Path], name: str) -> Path:
@@ -101,8 +143,6 @@ def shoot(page: Page, shots: list[Path], name: str) -> Path:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The real service with face models, in uvicorn on a free port of localhost."""
     _browser_or_skip()
-    import uvicorn
-
     services = build_services(web_settings(tmp_path_factory.mktemp("journeys")), faces=True)
     officer_key = services.keys.create("Anna (communicatie)", [Role.OFFICER])[1]
     admin_key = services.keys.create("Bram (register)", [Role.REGISTRY_ADMIN])[1]
@@ -120,38 +160,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         on=year.first_day,
         recorded_by="setup",
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(services=services), log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        time.sleep(0.05)
     try:
-        yield Server(f"http://127.0.0.1:{port}", services, officer_key, admin_key)
+        with live_service(services) as url:
+            yield Server(url, services, officer_key, admin_key)
     finally:
-        uv.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
         services.close()
 
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Browser]:
-    """Chromium from the system (Playwright's own browser download does not work here)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with system_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

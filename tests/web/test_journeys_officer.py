@@ -15,9 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PIL import Image
 
-from api.app import create_app
 from api.auth import Role
 from api.routes.people import enrol_photos
 from api.services import Services, build_services
@@ -37,7 +33,15 @@ from consent_store.records import Role as PersonRole
 from consent_store.school_year import SchoolYear
 from tests.web.axe import assert_accessible, require_axe
 from tests.web.conftest import astronaut_jpeg, web_settings
-from tests.web.test_journeys import CHROMIUM, VIEWPORT, _browser_or_skip, shoot, sign_in
+from tests.web.test_journeys import (
+    VIEWPORT,
+    _browser_or_skip,
+    live_service,
+    screenshot_folders,
+    shoot,
+    sign_in,
+    system_chromium,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -59,14 +63,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    import os
-
-    folders = [tmp_path_factory.mktemp("screenshots-officer")]
-    extra = os.environ.get("SCREENING_SCREENSHOT_DIR")
-    if extra:
-        folders.append(Path(extra))
-        folders[-1].mkdir(parents=True, exist_ok=True)
-    return folders
+    return screenshot_folders(tmp_path_factory, "screenshots-officer")
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +71,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The real service with face models; Eileen enrolled, no social-media consent."""
     _browser_or_skip()
     require_axe()
-    import uvicorn
-
     services = build_services(web_settings(tmp_path_factory.mktemp("officer")), faces=True)
     officer_key = services.keys.create(OFFICER_NAME, [Role.OFFICER])[1]
     year = SchoolYear.of(date.today())
@@ -93,35 +88,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         recorded_by="setup",
     )
     enrol_photos(services, "A1", [("pasfoto.jpg", astronaut_jpeg())])
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(create_app(services=services), log_level="warning"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield Server(f"http://127.0.0.1:{port}", services, officer_key)
+        with live_service(services) as url:
+            yield Server(url, services, officer_key)
     finally:
-        uv.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
         services.close()
 
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with system_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

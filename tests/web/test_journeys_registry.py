@@ -16,9 +16,6 @@ the journey still runs and then skips with the reason at its end (in CI it fails
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,13 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from api.app import create_app
 from api.auth import Role
 from api.services import Services, build_services
 from consent_store.purposes import Purpose
 from tests.web.axe import assert_accessible, axe_path, require_axe
 from tests.web.conftest import web_settings
-from tests.web.test_journeys import CHROMIUM, _browser_or_skip, photo_payload, shoot
+from tests.web.test_journeys import (
+    _browser_or_skip,
+    live_service,
+    photo_payload,
+    screenshot_folders,
+    shoot,
+    system_chromium,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize
@@ -62,55 +65,26 @@ class Server:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Where screenshots go: a temporary folder, and SCREENING_SCREENSHOT_DIR if set."""
-    import os
-
-    folders = [tmp_path_factory.mktemp("registry-screenshots")]
-    extra = os.environ.get("SCREENING_SCREENSHOT_DIR")
-    if extra:
-        folders.append(Path(extra))
-        folders[-1].mkdir(parents=True, exist_ok=True)
-    return folders
+    return screenshot_folders(tmp_path_factory, "registry-screenshots")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The real service with the face models, on an empty registry of its own."""
     _browser_or_skip()
-    import uvicorn
-
     services = build_services(web_settings(tmp_path_factory.mktemp("registry-j")), faces=True)
     admin_key = services.keys.create(ADMIN_NAME, [Role.REGISTRY_ADMIN])[1]
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(create_app(services=services), log_level="warning"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        time.sleep(0.05)
     try:
-        yield Server(f"http://127.0.0.1:{port}", services, admin_key)
+        with live_service(services) as url:
+            yield Server(url, services, admin_key)
     finally:
-        uv.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
         services.close()
 
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with system_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
