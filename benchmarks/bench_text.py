@@ -108,7 +108,7 @@ def bench_name_index(data_dir: Path, runs: int = 5) -> None:
     with open_registry(Settings(data_dir=data_dir, database_url=None)) as reg:
         for _ in range(runs):
             t = time.perf_counter()
-            PersonIndex(reg.name_directory())
+            PersonIndex(reg.name_keys(), reg.people)
             times.append((time.perf_counter() - t) * 1000)
     summary("registry name index (per change)", times)
 

@@ -161,9 +161,9 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
-class NameEntry:
-    """A person with the lookup keys of their names (`names.name_key`), for name matching."""
+class NameKeys:
+    """A person's id with the lookup keys of their names (`names.name_key`), for an index."""
 
-    person: PersonInfo
+    external_id: str
     key: str  # of the display name
     alias_keys: tuple[str, ...]

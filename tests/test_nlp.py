@@ -35,6 +35,18 @@ def test_manifest_matches_the_files_on_disk() -> None:
     assert manifest["sha256"] == combined_digest(digests)
 
 
+def test_shipped_tokenizers_are_spacys_default_dutch_one(nlp_nl: Language) -> None:
+    """`load_nlp` and the language scorer skip reading the tokenizer files (the pipeline
+    builds Dutch's default tokenizer anyway); that is only right while the files hold it."""
+    from spacy.lang.nl import Dutch
+
+    default = Dutch().tokenizer.to_bytes(exclude=["vocab"])
+    assert nlp_nl.tokenizer.to_bytes(exclude=["vocab"]) == default
+    for folder in (shipped_model_dir(), models_dir() / "language" / "scorer"):
+        written = Dutch().tokenizer.from_disk(folder / "tokenizer", exclude=["vocab"])
+        assert written.to_bytes(exclude=["vocab"]) == default, folder
+
+
 def test_layers_of_a_dutch_sentence(nlp_nl: Language) -> None:
     doc = nlp_nl("Ze stak hem met een mes neer.")
     by_text = {t.text: t for t in doc}

@@ -130,6 +130,19 @@ def test_people_names_and_history(registry: Registry) -> None:
     assert isinstance(created, PersonChange) and created.action == "created"
 
 
+def test_name_keys_and_people_by_id(registry: Registry) -> None:
+    """What the names detector's index is built from: ids and name keys, people on demand."""
+    add_pupil(registry, "p1", date(2014, 1, 1), name="Zoë de Vries", aliases=("Zoë", "Zo"))
+    add_pupil(registry, "p2", date(2014, 1, 1), name="Daan Bakker")
+    keys = {k.external_id: k for k in registry.name_keys()}
+    assert keys["p1"].key == "zoe de vries" and keys["p1"].alias_keys == ("zoe", "zo")
+    assert keys["p2"].key == "daan bakker" and keys["p2"].alias_keys == ()
+    people = registry.people(["p2", "p1", "gone"])
+    assert sorted(people) == ["p1", "p2"]  # an unknown id is left out
+    assert people["p1"].display_name == "Zoë de Vries" and people["p1"].aliases == ("Zoë", "Zo")
+    assert registry.people([]) == {}
+
+
 def test_people_lacking(registry: Registry) -> None:
     add_pupil(registry, "a", date(2014, 1, 1))
     add_pupil(registry, "b", date(2014, 1, 1))

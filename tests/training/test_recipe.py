@@ -56,8 +56,10 @@ def test_language_scorer_smoke(tmp_path: Path) -> None:
     assert len(manifest["sha256"]) == 64
     scorer = LanguageScorer(out)
     assert scorer.sha256 == manifest["sha256"]
-    cats = scorer.nlp("Ik maak je af.").cats
+    words = ["Ik", "maak", "je", "af", "."]
+    spaces = [True, True, True, False, False]
+    cats = scorer.cats(Doc(scorer.nlp.vocab, words=words, spaces=spaces))
     assert set(cats) == set(LABELS)
     assert abs(sum(cats.values()) - 1.0) < 1e-4  # exclusive classes
-    (window,) = scorer.score(Doc(scorer.nlp.vocab, words=["Ik", "maak", "je", "af", "."]))
+    (window,) = scorer.score(Doc(scorer.nlp.vocab, words=words))
     assert window.label in LABELS and 0.0 <= window.harmful <= 1.0

@@ -142,7 +142,7 @@ class NameDetector(TextDetector):
         spans: list[NameSpan] = []
         for k in found.possible:
             w = found.words[k]
-            if index.lookup_word(w.text):
+            if index.knows_word(w.text):
                 spans.append(NameSpan.one_word(w, k, "registry_name"))
         return spans
 

@@ -6,7 +6,8 @@ variant, when it has the same first name and surname, the same initial and surna
 Vries"), or, for a first name on its own, when it is that person's first name. The index is
 built from the registry once and rebuilt only when the registry's people change
 (`Registry.names_revision()`), so screening a post costs a dictionary lookup per name, not a
-database query.
+database query per name. The index holds ids and name keys only; the people a post's names
+point to are read in one query and kept until the index is rebuilt.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from consent_store.names import name_key
 from screening.detectors.names.recognise import NameSpan
 
 if TYPE_CHECKING:
-    from consent_store.records import NameEntry, PersonInfo
+    from consent_store.records import NameKeys, PersonInfo
     from consent_store.repository import Registry
 
 #: Lower-case tussenvoegsels that start a surname in a display name ("Zoë de Vries").
@@ -83,69 +84,90 @@ def split_key(key: str) -> tuple[list[str], list[str]]:
 
 
 class PersonIndex:
-    """Everyone in the registry by the keys of their names."""
+    """Everyone in the registry by the keys of their names.
 
-    def __init__(self, entries: Iterable[NameEntry]) -> None:
-        self.full: dict[str, list[Candidate]] = {}
-        self.first: dict[str, list[PersonInfo]] = {}
-        self.surname: dict[str, list[PersonInfo]] = {}
+    It holds ids only; the people a post's names refer to are read by `resolve` (the
+    registry's `people`) when a lookup finds them, and kept for the index's lifetime.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[NameKeys],
+        resolve: Callable[[Iterable[str]], dict[str, PersonInfo]] | None = None,
+    ) -> None:
+        self.full: dict[str, list[tuple[str, str]]] = {}  # key -> [(external id, how)]
+        self.first: dict[str, list[str]] = {}
+        self.surname: dict[str, list[str]] = {}
         self.first_of: dict[str, str] = {}  # external id -> key of the first given name
+        self._resolve = resolve
+        self._people: dict[str, PersonInfo] = {}
         self.size = 0
+        full, first, surname = self.full, self.first, self.surname
         for entry in entries:
             self.size += 1
-            person = entry.person
-            self.full.setdefault(entry.key, []).append(Candidate(person, "full name"))
+            ext = entry.external_id
+            full.setdefault(entry.key, []).append((ext, "full name"))
             for alias_key in entry.alias_keys:
-                self.full.setdefault(alias_key, []).append(Candidate(person, "name variant"))
-            given, surname = split_key(entry.key)
+                full.setdefault(alias_key, []).append((ext, "name variant"))
+            given, family = split_key(entry.key)
             if given:
-                self.first.setdefault(given[0], []).append(person)
-                self.first_of[person.external_id] = given[0]
-            if surname:
-                self.surname.setdefault(" ".join(surname), []).append(person)
+                first.setdefault(given[0], []).append(ext)
+                self.first_of[ext] = given[0]
+            if family:
+                surname.setdefault(" ".join(family), []).append(ext)
 
     def lookup(self, span: NameSpan, text: str) -> list[Candidate]:
         """The people the recognised name `span` of `text` may refer to."""
-        found: list[Candidate] = list(
+        found: list[tuple[str, str]] = list(
             self.full.get(name_key(text[span.name_start : span.name_end]), [])
         )
         surname_key = name_key(span.surname) if span.surname else ""
         if span.first_names and surname_key:
             first = name_key(span.first_names[0])
             found += [
-                Candidate(p, "first name and surname")
+                (p, "first name and surname")
                 for p in self.surname.get(surname_key, [])
-                if self.first_of.get(p.external_id) == first
+                if self.first_of.get(p) == first
             ]
         elif span.initials and surname_key:
             initial = name_key(span.initials[0])[:1]
             found += [
-                Candidate(p, "initial and surname")
+                (p, "initial and surname")
                 for p in self.surname.get(surname_key, [])
-                if self.first_of.get(p.external_id, "")[:1] == initial
+                if self.first_of.get(p, "")[:1] == initial
             ]
         elif surname_key and span.title is not None:
-            found += [Candidate(p, "surname") for p in self.surname.get(surname_key, [])]
+            found += [(p, "surname") for p in self.surname.get(surname_key, [])]
         elif span.first_names and not surname_key and not span.initials:
             key = name_key(" ".join(span.first_names))
-            found += [Candidate(p, "first name") for p in self.first.get(key, [])]
-        return _best_per_person(found)
+            found += [(p, "first name") for p in self.first.get(key, [])]
+        return self._candidates(found)
+
+    def knows_word(self, word: str) -> bool:
+        """Whether a single capitalised word is someone's name or first name."""
+        key = name_key(word)
+        return bool(self.full.get(key) or self.first.get(key))
 
     def lookup_word(self, word: str) -> list[Candidate]:
         """The people a single capitalised word (not known as a name) may refer to."""
         key = name_key(word)
         found = list(self.full.get(key, []))
-        found += [Candidate(p, "first name") for p in self.first.get(key, [])]
-        return _best_per_person(found)
+        found += [(p, "first name") for p in self.first.get(key, [])]
+        return self._candidates(found)
 
-
-def _best_per_person(found: list[Candidate]) -> list[Candidate]:
-    best: dict[str, Candidate] = {}
-    for c in found:
-        pid = c.person.external_id
-        if pid not in best or HOW_ORDER.index(c.how) < HOW_ORDER.index(best[pid].how):
-            best[pid] = c
-    return sorted(best.values(), key=lambda c: c.person.external_id)
+    def _candidates(self, found: list[tuple[str, str]]) -> list[Candidate]:
+        """The strongest match per person, as people read from the registry, by id."""
+        best: dict[str, str] = {}
+        for pid, how in found:
+            if pid not in best or HOW_ORDER.index(how) < HOW_ORDER.index(best[pid]):
+                best[pid] = how
+        missing = [pid for pid in best if pid not in self._people]
+        if missing and self._resolve is not None:
+            self._people.update(self._resolve(missing))
+        # A person removed from the registry since the index was built is left out.
+        return [
+            Candidate(self._people[pid], best[pid]) for pid in sorted(best) if pid in self._people
+        ]
 
 
 class RegistryLink:
@@ -171,7 +193,7 @@ class RegistryLink:
             registry = self._registry
             revision = registry.names_revision()
             if self._index is None or self._index[0] != revision:
-                self._index = (revision, PersonIndex(registry.name_directory()))
+                self._index = (revision, PersonIndex(registry.name_keys(), registry.people))
             return registry, self._index[1]
 
     def close(self) -> None:
