@@ -125,6 +125,9 @@ LINKED = [
     ("Bram Peters won de schaakwedstrijd.", {("Bram Peters", "pii.name_ambiguous", None)}),
     # A word no name list knows, but the registry does (a name variant).
     ("Een mooie tekening van Zyrelle!", {("Zyrelle", "pii.name_consented", "P10")}),
+    # A possessive without apostrophe is the person's own first name.
+    ("Sannes moeder bakte een taart.", {("Sannes", "pii.name_consented", "P1")}),
+    ("Tims tekening hangt in de hal.", {("Tims", "pii.pupil_name", "P2")}),
     # Consent to be named does not cover a health fact.
     ("Sanne heeft diabetes.", {("Sanne", "pii.name_sensitive", "P1")}),
     # Unregistered: as without a registry.

@@ -21,6 +21,7 @@ from kernel.types import Evidence, Finding, PostContext, Span
 from screening.detectors.base import TextDetector
 from screening.detectors.names.chat import chat_names
 from screening.detectors.names.entities import entities, merge
+from screening.detectors.names.possessive import possessive_names
 from screening.detectors.names.pupil_context import PupilContext
 from screening.detectors.names.recognise import SCORES, NameRecognizer, NameSpan, Recognised
 from screening.detectors.names.registry_link import Candidate, PersonIndex, RegistryLink
@@ -45,7 +46,8 @@ class NameDetector(TextDetector):
 
     name: ClassVar[str] = "names"
     #: 2.0: the word lists are joined with the trained pipeline's person entities.
-    version: ClassVar[str] = "2.1"
+    #: 2.2: possessives without apostrophe ("Sannes moeder"); the registry index holds ids.
+    version: ClassVar[str] = "2.2"
 
     def __init__(
         self,
@@ -83,6 +85,14 @@ class NameDetector(TextDetector):
             taken = {k for n in names for k in range(n.first_word, n.last_word + 1)}
             found = Recognised(
                 found.words, tuple(names), tuple(k for k in found.possible if k not in taken)
+            )
+        owned = possessive_names(found.words, found.possible, doc.doc, self.lexicon)
+        if owned:
+            taken = {n.first_word for n in owned}
+            found = Recognised(
+                found.words,
+                tuple(sorted([*found.names, *owned], key=lambda n: n.start)),
+                tuple(k for k in found.possible if k not in taken),
             )
         if not found.names and not found.possible:
             return []

@@ -47,6 +47,8 @@ SCORES: dict[str, float] = {
     "registry_name": 0.7,
     # A first name in a text without any capitals (chat style, see `chat`).
     "first_name_lowercase": 0.6,
+    # A listed first name with a possessive s and no apostrophe ("Sannes", see `possessive`).
+    "first_name_possessive": 0.75,
 }
 _NOT_A_PERSON = "not a person"
 _ELIDED = frozenset({"d'", "l'", "D'", "L'"})
