@@ -76,6 +76,12 @@ MUST_FIRE = [
     ("expelling", "Zulke Bulgaren hebben hier niks te zoeken.", HATE),
     # A verbless label after the group in the same sentence.
     ("apposition", "Ik zag weer Roemenen bij de kassa, echt gespuis.", HATE),
+    # (2.3) A question that proposes by asking why one does not: "niet" is no negation.
+    ("rhetorical why", "Waarom trappen we die Hongaren niet gewoon in elkaar?", THR),
+    ("rhetorical why", "waarom knallen wij die scheidsrechter niet neer", THR),
+    # (2.3) Chat without a comma: a negation after an imperative death wish is the next clause's.
+    ("chat death wish", "ga maar dood niemand houdt van jou", THR),
+    ("chat death wish", "ga toch dood jij nobody wil je", THR),
 ]
 
 # (class, sentence): no threat, hate or insult may be found by anything.
@@ -116,6 +122,10 @@ MUST_NOT_FIRE = [
     ("apposition", "Wij zijn de gamers van de klas en ja, we zijn echte nerds.", None),
     ("self", "Ik ben echt een sukkel, ik ben mijn sleutels vergeten.", None),
     ("self", "Ik voel me zo'n idioot na die presentatie.", None),
+    ("rhetorical why", "Waarom mag je iemand niet duwen op het plein?", None),
+    ("rhetorical why", "Waarom gaan we niet gewoon met de fiets naar het bos?", None),
+    ("chat death wish", "Ga niet dood van de zenuwen, het komt goed.", None),
+    ("chat death wish", "ga dood zeggen is nooit oké", None),
     # Plain school sentences that held before 2.2 (a corpus round of plain posts found them):
     # animals named as animals, someone's own illness or pet, one toy, a verb spelled like
     # a slur's canonical form, and an exclusion word ("uit") as the scorer's only cue.

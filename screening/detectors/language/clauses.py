@@ -106,6 +106,8 @@ DEATH_WORDS = _set(
 #: "ik ga dood van het lachen", "dood van de schrik": "dood van" is an idiom, not a wish.
 DEATH_IDIOM_NEXT = _set("van aan op moe op.")
 IMPERATIVE_DEATH = _set("ga val sterf crepeer vallen")
+#: "ga dood is niet grappig", "'ga dood' zeggen": the wish named, not made.
+NAMED_NOT_WISHED = _set("is was zeggen zeg zegt zei typen typt roepen roept schrijven")
 REPORTING = _set(
     "zeg zegt zeggen zei zeiden gezegd beweer beweert beweren beweerde roep roept riep riepen "
     "schreeuwt schreeuwde schreef schrijft schrijven vertelde vertelt noemde noemen noemt"
@@ -884,11 +886,17 @@ class ClauseRules:
         words = [t.low for t in clause]
         word_set = frozenset(words)
         own_negation = _negative_predicates(words)
-        negated = not ignore_negation and any(
-            w in NEGATIONS and k not in own_negation.get("_used", set())
+        negations = [
+            k
             for k, w in enumerate(words)
-        )
-        yield from self._threats(clause, targets, words, word_set, negated, frame)
+            if w in NEGATIONS and k not in own_negation.get("_used", set())
+        ]
+        negated = not ignore_negation and bool(negations)
+        # "ga dood niemand mist je" (chat, no comma): a negation after an imperative death
+        # wish belongs to the next clause; "ga niet dood" still negates it.
+        death = _imperative_death_at(words)
+        threat_negated = negated and not (death is not None and negations[0] > death)
+        yield from self._threats(clause, targets, words, word_set, threat_negated, frame)
         if negated and not own_negation:
             return
         best = _best_target(targets)
@@ -1300,6 +1308,34 @@ class ClauseRules:
             return
 
 
+def _rhetorical_why(words: list[str]) -> bool:
+    """A question that proposes by asking why one does not: "Waarom slaan we ze niet gewoon in
+    elkaar?", "waarom ga je niet gewoon dood" -- "niet gewoon" or a "we" asking. Not "Waarom
+    mag je iemand niet slaan?" (a real question) or "waarom niet eens ..." ("not even")."""
+    start = 1 if words[:1] in (["en"], ["maar"]) else 0
+    if words[start : start + 1] != ["waarom"] or "niet" not in words:
+        return False
+    k = words.index("niet")
+    return words[k + 1 : k + 2] == ["gewoon"] or bool(
+        {"we", "wij"} & set(words[start + 1 : start + 4])
+    )
+
+
+def _imperative_death_at(words: list[str]) -> int | None:
+    """Where the death word stands in a clause that opens with an imperative death wish ("ga
+    dood", "ga toch maar dood", "sterf"), unless it is named rather than wished ("ga dood is
+    niet grappig") or an idiom ("ga dood van het lachen")."""
+    for k, w in enumerate(words[:4]):
+        if w not in DEATH_WORDS:
+            continue
+        opens = (k > 0 and words[0] in IMPERATIVE_DEATH) or (k == 0 and w in ("sterf", "crepeer"))
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if not opens or nxt in DEATH_IDIOM_NEXT or nxt in NAMED_NOT_WISHED:
+            return None
+        return k
+    return None
+
+
 def _negated_clause(clause: list[_Tok]) -> bool:
     """Whether a negation stands in the clause."""
     return any(t.low in NEGATIONS for t in clause)
@@ -1407,6 +1443,9 @@ def _negative_predicates(words: list[str]) -> dict[str, list[int]]:
             if tuple(plain[k : k + n]) == phrase:
                 found.setdefault(cls, []).append(index[k + n - 1])
                 found.setdefault("_used", []).append(index[k])
+    if _rhetorical_why(words):
+        # "Waarom schieten we ze niet gewoon dood?": a proposal, not a negation.
+        found.setdefault("_used", []).extend(k for k, w in enumerate(words) if w == "niet")
     for k, w in enumerate(words):
         if w not in BELONG:
             continue

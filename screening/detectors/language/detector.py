@@ -129,7 +129,7 @@ class OffensiveLanguageDetector(TextDetector):
     """Insults, threats, hate and profanity, robust to disguise and to Dutch negation."""
 
     name: ClassVar[str] = "offensive_language"
-    version: ClassVar[str] = "2.2"
+    version: ClassVar[str] = "2.3"
 
     def __init__(
         self,
