@@ -17,7 +17,14 @@ from datetime import date
 from consent_store.purposes import Purpose
 from consent_store.records import ConsentDecision, ConsentEntry, ConsentState, GivenBy, Role
 from consent_store.school_year import SchoolYear
+from kernel.inputs import shown_date
 from kernel.types import ConsentView
+
+
+def _nl(day: date) -> str:
+    """A date in a Dutch reason, as Dutch readers write it (dd-mm-jjjj)."""
+    return shown_date(day, "nl")
+
 
 #: Age from which a pupil decides on their own consent (UAVG art. 5: 16).
 AGE_OF_CONSENT = 16
@@ -67,14 +74,14 @@ def _not_eligible_reason(role: Role, birth_date: date, grant: ConsentEntry) -> t
     if role is Role.PUPIL and grant.given_by in (GivenBy.PARENT, GivenBy.GUARDIAN):
         return (
             f"niet geldig: toestemming van {giver_nl} telt niet meer, leerling was 16 of ouder "
-            f"(op {grant.effective_on.isoformat()})",
+            f"(op {_nl(grant.effective_on)})",
             f"not valid: consent from a {giver_en} no longer counts, the pupil was 16 or older "
             f"(on {grant.effective_on.isoformat()})",
         )
     if role is Role.PUPIL and grant.given_by is GivenBy.SELF:
         return (
             "niet geldig: toestemming van de leerling zelf telt niet, leerling was jonger dan "
-            f"16 (op {grant.effective_on.isoformat()}); een ouder of voogd beslist",
+            f"16 (op {_nl(grant.effective_on)}); een ouder of voogd beslist",
             "not valid: the pupil's own consent does not count, the pupil was under 16 "
             f"(on {grant.effective_on.isoformat()}); a parent or guardian decides",
         )
@@ -109,12 +116,12 @@ def consent_state(
     if counting:
         deciding = counting[-1]
         giver_nl, giver_en = giver_label(role, deciding.given_by)
-        day = deciding.effective_on.isoformat()
+        day, day_nl = deciding.effective_on.isoformat(), _nl(deciding.effective_on)
         if deciding.decision is ConsentDecision.GRANTED:
             return state(
                 True,
                 "granted",
-                f"geldig: toestemming gegeven door {giver_nl} op {day}",
+                f"geldig: toestemming gegeven door {giver_nl} op {day_nl}",
                 f"valid: consent granted by {giver_en} on {day}",
                 deciding,
             )
@@ -122,14 +129,14 @@ def consent_state(
             return state(
                 False,
                 "refused",
-                f"niet geldig: geweigerd door {giver_nl} op {day}",
+                f"niet geldig: geweigerd door {giver_nl} op {day_nl}",
                 f"not valid: refused by {giver_en} on {day}",
                 deciding,
             )
         return state(
             False,
             "withdrawn",
-            f"niet geldig: ingetrokken door {giver_nl} op {day}",
+            f"niet geldig: ingetrokken door {giver_nl} op {day_nl}",
             f"not valid: withdrawn by {giver_en} on {day}",
             deciding,
         )
@@ -137,11 +144,12 @@ def consent_state(
         nl, en = _not_eligible_reason(role, birth_date, applicable[-1])
         return state(False, "not_eligible", nl, en, None)
     if in_year:
-        first = min(r.effective_on for r in in_year).isoformat()
+        starts = min(r.effective_on for r in in_year)
+        first = starts.isoformat()
         return state(
             False,
             "not_yet",
-            f"niet geldig: wat voor schooljaar {year} is vastgelegd, geldt pas vanaf {first}",
+            f"niet geldig: wat voor schooljaar {year} is vastgelegd, geldt pas vanaf {_nl(starts)}",
             f"not valid: what is recorded for school year {year} only applies from {first}",
             None,
         )
@@ -202,7 +210,8 @@ def consent_state_in_view(
     return ConsentState(
         False,
         deciding.decision.value,
-        f"niet meer geldig: na publicatie op {published} {verb_nl} door {giver_nl} op {day}",
+        f"niet meer geldig: na publicatie op {_nl(on_date)} {verb_nl} door {giver_nl} op "
+        f"{_nl(deciding.effective_on)}",
         f"no longer valid: {verb_en} by {giver_en} on {day}, after publication on {published}",
         purpose,
         on_date,

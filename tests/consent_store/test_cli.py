@@ -77,7 +77,7 @@ def test_contract_end_to_end(
     ]
     assert shown["history"][2]["recorded_by"] == "administratie"
     nl = run("show", "1001", "--date", "2025-11-15")
-    assert "ingetrokken door ouder op 2025-11-01" in nl and "Geschiedenis" in nl
+    assert "ingetrokken door ouder op 01-11-2025" in nl and "Geschiedenis" in nl
     en = run("show", "1001", "--date", "2025-11-15", "--lang", "en")
     assert "withdrawn by parent on 2025-11-01" in en and "History" in en
     lacking = json.loads(

@@ -189,8 +189,8 @@ def test_a_withdrawal_after_publication_says_so_in_both_languages() -> None:
         PUBLISHED,
         today("2026-03-20"),
     )
-    assert "na publicatie op 2025-10-15" in state.reason_nl
-    assert "ingetrokken door ouder op 2026-03-03" in state.reason_nl
+    assert "na publicatie op 15-10-2025" in state.reason_nl
+    assert "ingetrokken door ouder op 03-03-2026" in state.reason_nl
     assert "after publication on 2025-10-15" in state.reason_en
     assert state.record is not None and state.record.record_id == 2
 

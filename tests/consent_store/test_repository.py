@@ -73,7 +73,7 @@ def test_withdrawal_adds_a_record_and_as_of_queries(registry: Registry, backend:
     assert registry.consent_on("p", SM, date(2025, 10, 31)).valid  # before: valid
     after = registry.consent_on("p", SM, date(2025, 11, 1))
     assert not after.valid and after.code == "withdrawn"
-    assert after.reason_nl == "niet geldig: ingetrokken door ouder op 2025-11-01"
+    assert after.reason_nl == "niet geldig: ingetrokken door ouder op 01-11-2025"
     history = registry.history("p")
     assert [type(h) for h in history] == [PersonChange, type(entry), type(entry)]
     assert [getattr(h, "decision", None) for h in history[1:]] == [

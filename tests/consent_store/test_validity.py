@@ -281,12 +281,12 @@ def test_validity_table(
         (
             [rec(1, G, PARENT, "2025-09-01")],
             "2025-10-01",
-            "geldig: toestemming gegeven door ouder op 2025-09-01",
+            "geldig: toestemming gegeven door ouder op 01-09-2025",
         ),
         (
             [rec(1, G, PARENT, "2025-09-01"), rec(2, W, PARENT, "2025-11-01")],
             "2025-12-01",
-            "niet geldig: ingetrokken door ouder op 2025-11-01",
+            "niet geldig: ingetrokken door ouder op 01-11-2025",
         ),
         ([], "2026-09-01", "niet geldig: geen toestemming vastgelegd voor schooljaar 2026-2027"),
         (
@@ -297,7 +297,7 @@ def test_validity_table(
         (
             [rec(1, R, SELF, "2026-04-01")],
             "2026-05-01",
-            "niet geldig: geweigerd door leerling zelf op 2026-04-01",
+            "niet geldig: geweigerd door leerling zelf op 01-04-2026",
         ),
     ],
 )
