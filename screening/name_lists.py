@@ -55,6 +55,8 @@ class NameLexicon:
     not_at_start: frozenset[str]
     #: Lower case: capitalised words that are titles or things, not surnames.
     not_surname: frozenset[str]
+    #: Lower case: adjectives of a people or language that are a first name plus s ("brits").
+    people_adjectives: frozenset[str]
     #: One-word place names as written; `place_keys` has every place as a name key.
     places: frozenset[str]
     place_keys: frozenset[str]
@@ -213,6 +215,7 @@ def load_name_lexicon(lexicons: Path | None = None, deduce: Path | None = None) 
         never_alone=_lower(exceptions.get("never_alone", [])),
         not_at_start=_lower(exceptions.get("not_at_sentence_start", [])),
         not_surname=_lower(exceptions.get("not_surname", [])),
+        people_adjectives=_lower(exceptions.get("people_adjectives", [])),
         places=frozenset(places),
         place_keys=frozenset(place_keys),
         medical=_lower(_read_list(whitelist / "lst_medical_term", required=False)),

@@ -31,42 +31,6 @@ PATTERN = "first_name_possessive"
 #: A name ending in one of these takes an apostrophe ("Anna's", "Lars'"), not a bare s.
 _APOSTROPHE_ENDINGS = tuple("aiouysxz")
 _OWNED = frozenset({"NOUN", "ADJ"})
-#: Adjectives of a people or language that end in s and are a first name plus s ("Brits
-#: eurodebat": "Brit"; "Noors", "Deens", "Fins"), and their neighbours, lower case.
-_PEOPLE_ADJECTIVES = frozenset(
-    {
-        "afrikaans",
-        "amerikaans",
-        "antilliaans",
-        "brabants",
-        "brits",
-        "deens",
-        "drents",
-        "duits",
-        "engels",
-        "ests",
-        "fins",
-        "frans",
-        "grieks",
-        "gronings",
-        "iers",
-        "italiaans",
-        "lets",
-        "limburgs",
-        "marokkaans",
-        "nederlands",
-        "noors",
-        "pools",
-        "schots",
-        "spaans",
-        "surinaams",
-        "turks",
-        "twents",
-        "vlaams",
-        "zeeuws",
-        "zweeds",
-    }
-)
 
 
 def possessive_names(
@@ -87,7 +51,7 @@ def possessive_names(
             or base.lower().endswith(_APOSTROPHE_ENDINGS)
             or base not in lexicon.first_names
             or w.lower in lexicon.common
-            or w.lower in _PEOPLE_ADJECTIVES
+            or w.lower in lexicon.people_adjectives
             or base.lower() in lexicon.never_alone
         ):
             continue
