@@ -74,13 +74,15 @@ def _layout(repo: Path) -> None:
 
 def _pytest(repo: Path, required: bool) -> Run:
     env = {k: v for k, v in os.environ.items() if k != REQUIRE_SHARED}
-    # The suite's frame needs no plugin; not loading hypothesis' and schemathesis' saves seconds.
+    # The suite's frame needs no plugin but xdist's, whose options pyproject.toml sets; not
+    # loading hypothesis' and schemathesis' saves seconds. A few tests: one process (-n 0).
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     if required:
         env[REQUIRE_SHARED] = "1"
     report = repo.parent / f"report-{int(required)}.xml"
+    args = ["-p", "no:cacheprovider", "-p", "xdist.plugin", "-n", "0", f"--junitxml={report}"]
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}"],
+        [sys.executable, "-m", "pytest", *args],
         cwd=repo,
         env=env,
         capture_output=True,

@@ -1,4 +1,4 @@
-"""Fixtures for the audit's tests: face models once, a published state per test."""
+"""Fixtures for the audit's tests: a published state per test (face models: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.faces.models import FaceModels, load_face_models
+from screening.faces.models import FaceModels
 from tests.audit.library import PublishedState, build_published_state
-
-
-@pytest.fixture(scope="session")
-def face_models() -> FaceModels:
-    """dlib's models, loaded once for every audit test."""
-    return load_face_models()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import io
 import json
-import socket
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
@@ -22,6 +21,7 @@ from screening.audit.progress import JsonLinesProgress
 from screening.audit.runner import AuditOptions, run_audit
 from tests.audit.http_server import Route, serve
 from tests.audit.library import PublishedState, withdraw_social_media
+from tests.ports import free_port
 
 SECRETS = ("Sportdag", "06-12345678", "Anna Jansen", "gastspreker", "base64")
 
@@ -35,16 +35,10 @@ class _Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def inbox() -> Iterator[tuple[_Inbox, int]]:
     handler = _Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -108,7 +102,7 @@ def test_failed_notifications_are_reported_and_the_reports_still_written(
     published: PublishedState, tmp_path: Path
 ) -> None:
     settings = published.settings.model_copy(
-        update={"smtp_host": "127.0.0.1", "smtp_port": _free_port(), "audit_http_timeout": 5.0}
+        update={"smtp_host": "127.0.0.1", "smtp_port": free_port(), "audit_http_timeout": 5.0}
     )
     with serve({"/hook": Route(b"", status=500)}) as site:
         outcome = run_audit(

@@ -10,7 +10,6 @@ test skips with the reason, except with SCREENING_REQUIRE_BROWSER=1, where that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +18,12 @@ import pytest
 from tests.audit.library import PublishedState, withdraw_social_media
 from tests.audit.test_report_items import audit_folder, make_library
 from tests.web.axe import assert_accessible, axe_path, require_axe
-from tests.web.test_journeys import _browser_or_skip, screenshot_folders, shoot, system_chromium
+from tests.web.test_journeys import screenshot_folders, shoot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+    from tests.conftest import Browsers
 
 pytestmark = pytest.mark.browser
 
@@ -35,10 +36,9 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    _browser_or_skip()
-    with system_chromium() as launched:
-        yield launched
+def browser(browsers: Browsers) -> Browser:
+    """The worker's Chromium (tests/conftest.py)."""
+    return browsers.chromium()
 
 
 def test_the_report_reads_well_on_a_desktop_and_a_phone(

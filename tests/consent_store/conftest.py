@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from consent_store.repository import Registry, init_registry, open_registry
 from kernel.settings import Settings
+from tests.conftest import report_at_end
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
@@ -57,17 +58,6 @@ class Backend:
         return env
 
 
-#: Why the PostgreSQL leg did not run, repeated at the end of the test report.
-_NOT_RUN: list[str] = []
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say it once more, at the very end, in red: a green run without PostgreSQL is half a run."""
-    if _NOT_RUN:
-        terminalreporter.write_line(f"{_NOT_RUN[0]} (set SCREENING_TEST_POSTGRES_URL)", red=True)
-
-
 @pytest.fixture(autouse=True)
 def _no_registry_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test uses the developer's own registry database or template key."""
@@ -76,7 +66,7 @@ def _no_registry_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
+def pg_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """A database of our own on the PostgreSQL server for this session (dropped after)."""
     import psycopg
 
@@ -91,7 +81,11 @@ def pg_database() -> Iterator[str]:
         )
         if os.environ.get("SCREENING_REQUIRE_POSTGRES") == "1":
             pytest.fail(reason + " (SCREENING_REQUIRE_POSTGRES=1)")
-        _NOT_RUN.append(reason)
+        # Said once more at the very end, in red: a green run without PostgreSQL is half a
+        # run (tests/conftest.py prints it, also when an xdist worker skipped the leg).
+        report_at_end(
+            request.config, "PostgreSQL", [f"{reason} (set SCREENING_TEST_POSTGRES_URL)"], red=True
+        )
         pytest.skip(reason)
     name = f"screening_test_{os.getpid()}_{secrets.token_hex(3)}"
     with admin:

@@ -22,7 +22,7 @@ from spacy.language import Language
 from screening.detectors.names import NameDetector
 from screening.name_lists import load_name_lexicon
 from screening.nlp import analyse
-from tests.conftest import SHARED, shared_params, shared_path
+from tests.conftest import SHARED, report_at_end, shared_params, shared_path
 
 pytestmark = pytest.mark.shared
 
@@ -121,11 +121,6 @@ def _report_recall_precision(request: pytest.FixtureRequest, nlp_nl: Language) -
     if not (DEDUCE / FILE).is_file():
         return
     line = recall_precision(nlp_nl)
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:  # e.g. an xdist worker: nowhere to write to
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write("\n")
-        reporter.write_sep("-", "deduce regression, names: recall / precision (exact spans)")
-        reporter.write_line(line)
+    # Printed at the end of the run, also from an xdist worker (tests/conftest.py).
+    title = "deduce regression, names: recall / precision (exact spans)"
+    report_at_end(request.config, title, [line])

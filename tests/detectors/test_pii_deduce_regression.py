@@ -36,7 +36,7 @@ from screening.detectors.pii.dates import find_dates
 from screening.detectors.pii.email import EmailDetector
 from screening.detectors.pii.phone import PhoneDetector
 from screening.nlp import analyse
-from tests.conftest import SHARED, shared_params
+from tests.conftest import SHARED, report_at_end, shared_params
 
 pytestmark = pytest.mark.shared
 
@@ -202,13 +202,5 @@ def _report_recall_precision(request: pytest.FixtureRequest, nlp_nl: Language) -
     if not DEDUCE.is_dir():
         return
     lines = _recall_precision(nlp_nl)
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:  # e.g. an xdist worker: nowhere to write to
-        return
-    # Teardown output is captured like a test's; this summary is meant to be seen.
-    with capture.global_and_fixture_disabled():
-        reporter.write("\n")
-        reporter.write_sep("-", "deduce regression: recall / precision (exact spans)")
-        for line in lines:
-            reporter.write_line(line)
+    # Printed at the end of the run, also from an xdist worker (tests/conftest.py).
+    report_at_end(request.config, "deduce regression: recall / precision (exact spans)", lines)

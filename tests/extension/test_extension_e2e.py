@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -32,10 +31,16 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import ROOT, shared_path
+from tests.ports import free_port
 from tests.web.axe import assert_accessible
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page, Worker
+
+    from tests.conftest import Browsers
+
+#: Like the web journeys: a real Chromium, driven by the worker's one Playwright driver.
+pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXTENSION = ROOT / "extension"
@@ -71,12 +76,6 @@ def _require_browser() -> None:
 
 
 _CLI = (sys.executable, "-m", "screening")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -133,7 +132,7 @@ def start_service(data_dir: Path) -> Service:
     subprocess.run([*_CLI, "registry", "init"], env=_env(data_dir), capture_output=True, check=True)
     extension_key = _create_key(data_dir, "extension")
     officer_key = _create_key(data_dir, "officer")
-    port = _free_port()
+    port = free_port()
     log = data_dir / "service.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -213,10 +212,10 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def browser(tmp_path_factory: pytest.TempPathFactory, browsers: Browsers) -> Iterator[Browser]:
     _require_browser()
-    from playwright.sync_api import sync_playwright
-
+    # The worker's one Playwright driver (tests/conftest.py): two cannot run in one thread.
+    pw = browsers.driver()
     unpacked = tmp_path_factory.mktemp("extension") / "extension"
     shutil.copytree(
         EXTENSION, unpacked, ignore=shutil.ignore_patterns("test", "node_modules", "package*.json")
@@ -225,7 +224,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     manifest["host_permissions"] = ["http://127.0.0.1/*"]  # see the module docstring
     (unpacked / "manifest.json").write_text(json.dumps(manifest, indent=2))
 
-    pw = sync_playwright().start()
     context = pw.chromium.launch_persistent_context(
         str(tmp_path_factory.mktemp("chromium-profile")),
         executable_path=str(CHROMIUM),
@@ -256,7 +254,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         yield Browser(context, worker, extension_id, opened_options_on_install=bool(first_run))
     finally:
         context.close()
-        pw.stop()
 
 
 def _screenshot(page: Page, name: str, tmp_path: Path, *, full_page: bool = False) -> Path:

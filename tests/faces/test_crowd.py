@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from kernel.types import Box
 from screening.faces.detect import DetectionConfig, detect_faces, load_detection_config
-from screening.faces.models import FaceModels, load_face_models
+from screening.faces.models import FaceModels
 from tests.conftest import shared_path
 from tests.faces.test_detect import decode, iou
 
@@ -63,8 +63,9 @@ def crowd(johns: Path, seed: int = 1) -> tuple[bytes, list[tuple[int, str, Box]]
 
 
 @pytest.fixture(scope="module")
-def models() -> FaceModels:
-    return load_face_models()
+def models(face_models: FaceModels) -> FaceModels:
+    """dlib's models, loaded once per worker (tests/conftest.py)."""
+    return face_models
 
 
 @pytest.fixture(scope="module")

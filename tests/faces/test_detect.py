@@ -17,7 +17,7 @@ from screening.faces.detect import (
     detect_faces,
     load_detection_config,
 )
-from screening.faces.models import FaceModels, load_face_models
+from screening.faces.models import FaceModels
 from screening.faces.types import DetectedFace
 from screening.images.intake import DecodedImage, decode_image
 from tests.images.drawing import jpeg_bytes, png_bytes
@@ -31,9 +31,9 @@ ASTRONAUT_BADGE = Box(120, 330, 230, 435)
 
 
 @pytest.fixture(scope="module")
-def models() -> FaceModels:
-    """dlib's models, loaded once for this module."""
-    return load_face_models()
+def models(face_models: FaceModels) -> FaceModels:
+    """dlib's models, loaded once per worker (tests/conftest.py)."""
+    return face_models
 
 
 @pytest.fixture(scope="module")

@@ -28,8 +28,8 @@ import pytest
 from kernel.settings import Settings
 from kernel.types import Box
 from screening.faces.detect import detect_faces, load_detection_config
-from screening.faces.models import load_face_models
-from tests.conftest import shared_params, shared_path
+from screening.faces.models import FaceModels
+from tests.conftest import report_at_end, shared_params, shared_path
 from tests.faces.test_detect import decode, iou
 
 pytestmark = pytest.mark.shared
@@ -81,12 +81,12 @@ def _xml_boxes(folder: Path) -> dict[str, list[Box]]:
 
 
 @pytest.fixture(scope="session")
-def results(request: pytest.FixtureRequest) -> Iterator[dict[str, Row]]:
+def results(request: pytest.FixtureRequest, face_models: FaceModels) -> Iterator[dict[str, Row]]:
     """Detection on every photo of the manifest, once per session; the table printed after."""
     manifest = shared_path("data", "faces", "MANIFEST.tsv")
     data = manifest.parents[1]
     xml = _xml_boxes(data / "faces" / "dlib" / "examples" / "faces")
-    models, config = load_face_models(), load_detection_config()
+    models, config = face_models, load_detection_config()
     max_side = Settings().detection_max_side
     rows: dict[str, Row] = {}
     with manifest.open(newline="") as fh:
@@ -105,21 +105,16 @@ def results(request: pytest.FixtureRequest) -> Iterator[dict[str, Row]]:
                 None if truth is None else len(truth), unmatched,
             )  # fmt: skip
     yield rows
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if capture is None or reporter is None:
-        return
-    # Output capture also swallows the terminal reporter during teardown; lift it to print.
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line("face detection on ../shared/data/faces (dlib xml boxes: IoU >= 0.3)")
-        reporter.write_line(f"{'image':66} {'expected':>8} {'found':>5} {'recall':>7} {'FPs':>4}")
-        for row in rows.values():
-            recall = f"{row.boxes_found}/{row.boxes_total}" if row.boxes_total is not None else "-"
-            name = row.path.removeprefix("faces/")[-66:]
-            reporter.write_line(
-                f"{name:66} {row.expected:8} {row.found:5} {recall:>7} {row.false_positives:4}"
-            )
+    lines = [f"{'image':66} {'expected':>8} {'found':>5} {'recall':>7} {'FPs':>4}"]
+    for row in rows.values():
+        recall = f"{row.boxes_found}/{row.boxes_total}" if row.boxes_total is not None else "-"
+        name = row.path.removeprefix("faces/")[-66:]
+        lines.append(
+            f"{name:66} {row.expected:8} {row.found:5} {recall:>7} {row.false_positives:4}"
+        )
+    # Printed at the end of the run, also from an xdist worker (tests/conftest.py).
+    title = "face detection on ../shared/data/faces (dlib xml boxes: IoU >= 0.3)"
+    report_at_end(request.config, title, lines)
 
 
 def _manifest_paths(manifest: Path) -> list[str]:

@@ -24,7 +24,7 @@ from screening.faces.match import (
     default_thresholds_path,
     load_match_thresholds,
 )
-from screening.faces.models import ENCODER_MODEL_ID, FaceModels, load_face_models
+from screening.faces.models import ENCODER_MODEL_ID, FaceModels
 from screening.faces.types import DetectedFace, Match
 from screening.images.intake import DecodedImage
 from screening.images.metadata import ImageMetadata
@@ -268,8 +268,9 @@ def test_missing_thresholds_file_is_a_config_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def models() -> FaceModels:
-    return load_face_models()
+def models(face_models: FaceModels) -> FaceModels:
+    """dlib's models, loaded once per worker (tests/conftest.py)."""
+    return face_models
 
 
 def synthetic_image(frames: int = 1) -> DecodedImage:

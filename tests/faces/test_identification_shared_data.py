@@ -20,7 +20,7 @@ from kernel.settings import Settings
 from kernel.types import Box
 from screening.faces.encode import encode_faces
 from screening.faces.match import Gallery, MatchThresholds, classify, load_match_thresholds
-from screening.faces.models import FaceModels, load_face_models
+from screening.faces.models import FaceModels
 from screening.faces.types import DetectedFace
 from screening.images.intake import decode_image
 from tests.conftest import shared_path
@@ -67,8 +67,9 @@ def faces_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def models() -> FaceModels:
-    return load_face_models()
+def models(face_models: FaceModels) -> FaceModels:
+    """dlib's models, loaded once per worker (tests/conftest.py)."""
+    return face_models
 
 
 @pytest.fixture(scope="module")

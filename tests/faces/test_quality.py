@@ -11,7 +11,7 @@ from PIL import Image, ImageFilter
 from kernel.errors import ConfigError
 from kernel.types import Box
 from screening.faces.detect import detect_faces, load_detection_config
-from screening.faces.models import FaceModels, load_face_models
+from screening.faces.models import FaceModels
 from screening.faces.quality import (
     BLURRED,
     PROFILE,
@@ -29,9 +29,9 @@ from tests.faces.test_detect import ASTRONAUT_FACE, astronaut, decode, encode, s
 
 
 @pytest.fixture(scope="module")
-def models() -> FaceModels:
-    """dlib's models, loaded once for this module."""
-    return load_face_models()
+def models(face_models: FaceModels) -> FaceModels:
+    """dlib's models, loaded once per worker (tests/conftest.py)."""
+    return face_models
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,16 @@ import pytest
 
 from kernel.errors import ConfigError
 from screening.faces.encode import encode_chips
-from screening.faces.models import FaceModels, load_face_models, models_folder
+from screening.faces.models import FaceModels, models_folder
 from screening.faces.resnet import FaceResNet
 
 TOLERANCE = 1e-4
 
 
 @pytest.fixture(scope="module")
-def models() -> FaceModels:
-    return load_face_models()
+def models(face_models: FaceModels) -> FaceModels:
+    """dlib's models, loaded once per worker (tests/conftest.py)."""
+    return face_models
 
 
 def dlib_descriptors(models: FaceModels, chips: list[np.ndarray]) -> np.ndarray:

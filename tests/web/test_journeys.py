@@ -43,6 +43,8 @@ from tests.web.conftest import astronaut_jpeg, web_settings
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+    from tests.conftest import Browsers
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("SCREENING_CHROMIUM", "/usr/bin/chromium"))
@@ -103,19 +105,6 @@ def live_service(services: Services) -> Iterator[str]:
         sock.close()
 
 
-@contextmanager
-def system_chromium() -> Iterator[Browser]:
-    """Chromium from the system (Playwright's own browser download does not work here)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 @dataclass(frozen=True)
 class Server:
     """The running service: its address, services and the keys of its two users."""
@@ -168,9 +157,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with system_chromium() as launched:
-        yield launched
+def browser(server: Server, browsers: Browsers) -> Browser:
+    """The worker's Chromium (tests/conftest.py), once this module's service runs."""
+    return browsers.chromium()
 
 
 @pytest.fixture

@@ -40,11 +40,12 @@ from tests.web.test_journeys import (
     screenshot_folders,
     shoot,
     sign_in,
-    system_chromium,
 )
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+
+    from tests.conftest import Browsers
 
 pytestmark = pytest.mark.browser
 
@@ -96,9 +97,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with system_chromium() as launched:
-        yield launched
+def browser(server: Server, browsers: Browsers) -> Browser:
+    """The worker's Chromium (tests/conftest.py), once this module's service runs."""
+    return browsers.chromium()
 
 
 @pytest.fixture

@@ -35,11 +35,12 @@ from tests.web.test_journeys import (
     photo_payload,
     screenshot_folders,
     shoot,
-    system_chromium,
 )
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize
+
+    from tests.conftest import Browsers
 
 pytestmark = pytest.mark.browser
 
@@ -82,9 +83,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with system_chromium() as launched:
-        yield launched
+def browser(server: Server, browsers: Browsers) -> Browser:
+    """The worker's Chromium (tests/conftest.py), once this module's service runs."""
+    return browsers.chromium()
 
 
 @pytest.fixture
