@@ -39,6 +39,7 @@ from tests.web.test_journeys import (  # noqa: F401 (fixtures, used by name)
     server,
     shots,
     sign_in,
+    wait_for_photos,
 )
 from tests.web.test_journeys_registry import Checks
 
@@ -92,10 +93,7 @@ def _officer_pages(page: Page, live: Server, checks: Checks) -> str:
     page.get_by_label("Kanaal").select_option("instagram")
     page.get_by_role("button", name="Controleren").click()
     expect(page.locator(".verdict")).to_have_class("verdict verdict-hold")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.photo img')]"
-        ".every(i => i.complete && i.naturalWidth > 0)"
-    )
+    wait_for_photos(page)
     checks.page(page, "a11y-05-hold", "the result of a hold")
     post_id = page.locator(".result code").last.inner_text()
 

@@ -193,19 +193,34 @@ def photo_payload() -> dict[str, Any]:
     return {"name": "astronaut.jpg", "mimeType": "image/jpeg", "buffer": astronaut_jpeg()}
 
 
-def screen_post(page: Page) -> None:
-    """Write the post, add the photo, submit; wait for the verdict."""
-    from playwright.sync_api import expect
-
-    page.get_by_label("Tekst van het bericht").fill(POST_TEXT)
-    page.get_by_label("Foto's").set_input_files(photo_payload())  # type: ignore[arg-type]
-    page.get_by_label("Kanaal").select_option("instagram")
-    page.get_by_role("button", name="Controleren").click()
-    expect(page.locator(".verdict")).to_be_visible()
+def wait_for_photos(page: Page) -> None:
+    """Wait until every photo of a result has loaded (screenshots and axe see them)."""
     page.wait_for_function(
         "() => [...document.querySelectorAll('.photo img')]"
         ".every(i => i.complete && i.naturalWidth > 0)"
     )
+
+
+def screen_post(
+    page: Page,
+    photo: dict[str, Any] | None = None,
+    *,
+    text: str = POST_TEXT,
+    hold: bool = False,
+) -> None:
+    """Write the post, add the photo (the astronaut unless given), submit on Instagram; wait
+    for the verdict (a hold when `hold`) and its photos."""
+    from playwright.sync_api import expect
+
+    page.get_by_label("Tekst van het bericht").fill(text)
+    page.get_by_label("Foto's").set_input_files(photo or photo_payload())  # type: ignore[arg-type]
+    page.get_by_label("Kanaal").select_option("instagram")
+    page.get_by_role("button", name="Controleren").click()
+    if hold:
+        expect(page.locator(".verdict")).to_have_class("verdict verdict-hold")
+    else:
+        expect(page.locator(".verdict")).to_be_visible()
+    wait_for_photos(page)
 
 
 def face_box(services: Services) -> Box:

@@ -37,6 +37,7 @@ from tests.web.test_journeys import (
     VIEWPORT,
     _browser_or_skip,
     live_service,
+    screen_post,
     screenshot_folders,
     shoot,
     sign_in,
@@ -122,20 +123,6 @@ def photo_with_exif() -> dict[str, Any]:
     return {"name": "ruimtevaart.jpg", "mimeType": "image/jpeg", "buffer": buf.getvalue()}
 
 
-def screen_post(page: Page) -> None:
-    from playwright.sync_api import expect
-
-    page.get_by_label("Tekst van het bericht").fill(POST_TEXT)
-    page.get_by_label("Foto's").set_input_files(photo_with_exif())  # type: ignore[arg-type]
-    page.get_by_label("Kanaal").select_option("instagram")
-    page.get_by_role("button", name="Controleren").click()
-    expect(page.locator(".verdict")).to_have_class("verdict verdict-hold")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.photo img')]"
-        ".every(i => i.complete && i.naturalWidth > 0)"
-    )
-
-
 def at_phone_width(page: Page, shots: list[Path], name: str, what: str) -> None:
     """Shoot the page at 375 px wide, check it does not scroll sideways, and run axe."""
     page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
@@ -155,7 +142,7 @@ def test_the_hold_says_exactly_what_is_wrong(server: Server, page: Page, shots: 
 
     sign_in(page, server, server.officer_key)  # type: ignore[arg-type]
     expect(page.locator(".who")).to_have_text(f"Ingelogd als {OFFICER_NAME}")
-    screen_post(page)
+    screen_post(page, photo_with_exif(), text=POST_TEXT, hold=True)
     reasons = page.locator(".reasons")
     # Metadata: each field with its value.
     expect(reasons).to_contain_text("Maker: Jan Fotograaf")
@@ -230,7 +217,7 @@ def test_publish_anyway_then_the_history(server: Server, page: Page, shots: list
     from playwright.sync_api import expect
 
     sign_in(page, server, server.officer_key)  # type: ignore[arg-type]
-    screen_post(page)
+    screen_post(page, photo_with_exif(), text=POST_TEXT, hold=True)
     post_id = page.locator(".result code").last.inner_text()
     page.get_by_text("Toch publiceren?").click()
     reason = page.get_by_label("Reden (verplicht)")
