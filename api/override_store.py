@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,6 +25,7 @@ from consent_store.database import WRITE_OPTION, unavailable_on_error
 from kernel.errors import (
     OverrideNotAllowedError,
     PermissionDeniedError,
+    ReasonNotCheckedError,
     RequestValidationFailedError,
 )
 
@@ -157,8 +158,11 @@ def _oldest_covering(earlier: Sequence[Override], ids: Sequence[str]) -> Overrid
 class OverrideStore:
     """Overrides in the registry database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, scrub: Callable[[str], str] | None = None) -> None:
+        """`scrub` rewrites a reason before it is kept (personal data to placeholders); it
+        raises to refuse a reason it could not check."""
         self._engine = engine
+        self._scrub = scrub
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
         self._url = engine.url.render_as_string(hide_password=True)
 
@@ -179,7 +183,7 @@ class OverrideStore:
         """
         _check_key(decision, key)
         ids = _checked_ids(decision, finding_ids)
-        reason = _checked_reason(reason)
+        reason = self._scrubbed(_checked_reason(reason))
         with unavailable_on_error(self._url), Session(self._writer) as s, s.begin():
             _one_post_at_a_time(s, decision.post_id)
             earlier = self._of_post(s, decision.post_id)
@@ -191,6 +195,19 @@ class OverrideStore:
             override = _row_to_override(row)
             s.add(row)
         return RecordedOverride(override, created=True)
+
+    def _scrubbed(self, reason: str) -> str:
+        if self._scrub is None:
+            return reason
+        try:
+            return self._scrub(reason)
+        except Exception as exc:
+            raise ReasonNotCheckedError(
+                f"the reason could not be checked for personal data ({type(exc).__name__}); "
+                "nothing was recorded, try again",
+                f"de reden kon niet op persoonsgegevens worden gecontroleerd "
+                f"({type(exc).__name__}); er is niets vastgelegd, probeer het opnieuw",
+            ) from exc
 
     @staticmethod
     def _of_post(session: Session, post_id: str) -> list[Override]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import Engine
 
@@ -18,6 +19,7 @@ from consent_store.repository import Registry, open_registry
 from kernel.settings import Settings
 from screening.detectors.faces import FaceConsentDetector
 from screening.pipeline import Pipeline, build_pipeline
+from screening.pseudonymise import pseudonymise_text
 
 
 @dataclass
@@ -91,7 +93,7 @@ def build_services(
         registry=registry,
         keys=KeyStore(engine),
         outputs=OutputStore(settings),
-        overrides=OverrideStore(engine),
+        overrides=OverrideStore(engine, scrub=partial(pseudonymise_text, built)),
         decisions=DecisionLog(log_engine),
         sessions=SessionStore(settings.session_minutes),
         engine=engine,

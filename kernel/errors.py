@@ -272,3 +272,9 @@ class ServiceNotStartedError(ConfigError):
     """The service could not start; why is in its log and on /readyz, not told to callers."""
 
     code = "E610"
+
+
+class ReasonNotCheckedError(ConfigError):
+    """An override's reason could not be checked for personal data; nothing was recorded."""
+
+    code = "E611"

@@ -432,8 +432,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "override_covers": ("Dit geldt voor:", "This covers:"),
     "override_reason": ("Reden (verplicht)", "Reason (required)"),
     "override_reason_hint": (
-        "Minstens {min} tekens: waarom is publiceren ondanks de blokkade terecht?",
-        "At least {min} characters: why is publishing right despite the hold?",
+        "Minstens {min} tekens: waarom is publiceren ondanks de blokkade terecht? Namen en "
+        "andere persoonsgegevens worden vervangen door [naam], [telefoonnummer] enz.",
+        "At least {min} characters: why is publishing right despite the hold? Names and other "
+        "personal data are replaced by [naam], [telefoonnummer] and so on.",
     ),
     "override_officer": ("Uw naam (niet verplicht)", "Your name (optional)"),
     "override_submit": ("Toch publiceren en vastleggen", "Publish anyway and record"),

@@ -35,7 +35,7 @@ from api.web.photo_metadata import metadata_values
 from api.web.rendering import render
 from api.web.result_view import result_view
 from api.web.session import WebUser, request_page_lang
-from kernel.errors import InvalidDateError, ScreeningError
+from kernel.errors import InvalidDateError, ReasonNotCheckedError, ScreeningError
 from kernel.inputs import parse_date
 from kernel.types import Channel, ImageInput
 
@@ -310,11 +310,12 @@ async def override(
             form.officer or None,
         )
     except ScreeningError as err:
-        if err.category != "input":
+        unchecked = isinstance(err, ReasonNotCheckedError)
+        if err.category != "input" and not unchecked:
             raise
         form.errors["reason"] = err.message(t.lang)
         return await run_in_threadpool(
-            _override_page, request, services, user, post_id, form, status=422
+            _override_page, request, services, user, post_id, form, status=503 if unchecked else 422
         )
     request.state.post_id = post_id
     request.state.kinds = sorted(set(recorded.override.finding_kinds))

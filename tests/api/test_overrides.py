@@ -289,3 +289,51 @@ def test_only_findings_not_yet_overridden_are_recorded_again(
         "/v1/overrides", params={"post_id": post["post_id"]}, headers=keys.headers("auditor")
     ).json()["overrides"]
     assert sorted(o["id"] for o in listed) == sorted([first.json()["id"], more.json()["id"]])
+
+
+def test_personal_data_in_a_reason_is_replaced_before_it_is_kept(
+    client: TestClient, keys: Keys
+) -> None:
+    """The record is kept for years and read by auditors: a pupil's name, a phone number or
+    an e-mail address in the reason become placeholders."""
+    post = _hold(client, keys.headers("officer"))
+    response = _override(
+        client,
+        keys,
+        post_id=post["post_id"],
+        finding_ids=_hold_ids(post),
+        reason="De moeder van Sanne de Vries gaf akkoord, bel 06-87654321 of mail "
+        "m.devries@example.nl",
+    )
+    assert response.status_code == 201, response.text
+    reason = response.json()["reason"]
+    assert reason.startswith("De moeder van [naam] gaf akkoord"), reason
+    assert "[telefoonnummer]" in reason and "[e-mailadres]" in reason
+    for kept in ("Sanne", "Vries", "87654321", "example.nl"):
+        assert kept not in reason
+    listed = client.get(
+        "/v1/overrides", params={"post_id": post["post_id"]}, headers=keys.headers("auditor")
+    ).json()
+    assert [o["reason"] for o in listed["overrides"]] == [reason]
+
+
+def test_a_reason_that_cannot_be_checked_is_refused_and_nothing_is_kept(
+    client: TestClient, keys: Keys, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = _hold(client, keys.headers("officer"))
+
+    def broken(_text: str) -> str:
+        raise RuntimeError("the names detector failed")
+
+    monkeypatch.setattr(services.overrides, "_scrub", broken)
+    response = _override(
+        client,
+        keys,
+        post_id=post["post_id"],
+        finding_ids=_hold_ids(post),
+        reason="Het is het algemene nummer van de school",
+    )
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "E611"
+    assert "persoonsgegevens" in response.json()["error"]["message"]
+    assert services.overrides.list(post_id=post["post_id"]) == []
