@@ -373,6 +373,18 @@ class EnrolmentResult(BaseModel):
 
 
 class ImportChange(BaseModel):
+    """One change of an import, as data and as a line in Dutch and in English."""
+
+    kind: Literal["new_person", "person_changed", "consent"]
+    person_id: str
+    #: person_changed: the registry columns that change.
+    columns: list[str] = []
+    #: consent: the record the import adds.
+    purpose: str | None = None
+    school_year: str | None = None
+    decision: str | None = None
+    given_by: str | None = None
+    given_on: date | None = None
     nl: str
     en: str
 

@@ -639,8 +639,8 @@ def import_(
                     "Dry run: nothing was changed. This would change:",
                 )
             )
-            for nl, en in report.changes[:MAX_CHANGE_LINES]:
-                typer.echo("  " + _t(language, nl, en))
+            for change in report.changes[:MAX_CHANGE_LINES]:
+                typer.echo("  " + change.describe(language))
             extra = len(report.changes) - MAX_CHANGE_LINES
             if extra > 0:
                 typer.echo(_t(language, f"  ... en nog {extra}", f"  ... and {extra} more"))

@@ -6,13 +6,13 @@ vector handed to the in-process matcher (`FaceCandidate`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from consent_store.purposes import Purpose
+from consent_store.purposes import PURPOSE_LABELS, Purpose
 from consent_store.school_year import SchoolYear
 
 if TYPE_CHECKING:
@@ -145,6 +145,52 @@ class FaceCandidate:
     vector: npt.NDArray[np.float32] = field(repr=False)
 
 
+class ChangeKind(StrEnum):
+    """What one change of an import does."""
+
+    NEW_PERSON = "new_person"
+    PERSON_CHANGED = "person_changed"
+    CONSENT = "consent"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportChange:
+    """One change an import makes (or, in a dry run, would make), as data: each reader
+    (CLI, API, web page) words it in its own language without parsing a sentence."""
+
+    kind: ChangeKind
+    external_id: str
+    #: For PERSON_CHANGED: the registry columns that change (``birth_date``, ``group``).
+    columns: tuple[str, ...] = ()
+    #: For CONSENT: the new record.
+    purpose: Purpose | None = None
+    school_year: SchoolYear | None = None
+    decision: ConsentDecision | None = None
+    given_by: GivenBy | None = None
+    given_on: date | None = None
+
+    def describe(self, lang: str, column: Callable[[str], str] | None = None) -> str:
+        """One line in Dutch (``lang == "nl"``) or English; `column` words a column name
+        (the registry's own name when None). Dates are dd-mm-jjjj in Dutch."""
+        nl = lang == "nl"
+        if self.kind is ChangeKind.NEW_PERSON:
+            return f"{'nieuwe persoon' if nl else 'new person'} {self.external_id}"
+        if self.kind is ChangeKind.PERSON_CHANGED:
+            cols = ", ".join(column(c) if column else c for c in self.columns)
+            verb = "gewijzigd" if nl else "changed"
+            return f"{'persoon' if nl else 'person'} {self.external_id} {verb} ({cols})"
+        assert self.purpose and self.school_year and self.decision and self.given_by
+        at = 0 if nl else 1
+        day = self.given_on
+        when = "" if day is None else (day.strftime(" op %d-%m-%Y") if nl else f" on {day}")
+        return (
+            f"{self.external_id}: {PURPOSE_LABELS[self.purpose][at]}, "
+            f"{'schooljaar' if nl else 'school year'} {self.school_year}, "
+            f"{DECISION_LABELS[self.decision][at]} {'door' if nl else 'by'} "
+            f"{GIVEN_BY_LABELS[self.given_by][at]}{when}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     """What an import did (or, in a dry run, would do)."""
@@ -156,8 +202,8 @@ class ImportReport:
     records_added: int
     records_skipped: int
     dry_run: bool
-    #: Human-readable lines describing each change: (Dutch, English); capped for display.
-    changes: tuple[tuple[str, str], ...] = ()
+    #: Each change, in order; capped for display (`MAX_REPORTED_CHANGES`).
+    changes: tuple[ImportChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,11 +55,13 @@ from consent_store.mapping import load_mapping
 from consent_store.names import name_key
 from consent_store.purposes import Purpose
 from consent_store.records import (
+    ChangeKind,
     ConsentDecision,
     ConsentEntry,
     ConsentState,
     FaceCandidate,
     GivenBy,
+    ImportChange,
     ImportReport,
     NameKeys,
     PersonChange,
@@ -1105,12 +1107,12 @@ class _Importer:
         self.rows = rows
         self.who = who
         self.source = source
-        self.changes: list[tuple[str, str]] = []
+        self.changes: list[ImportChange] = []
 
-    def note(self, nl: str, en: str) -> None:
+    def note(self, change: ImportChange) -> None:
         """Remember a change for the report (capped: a report is for reading)."""
         if len(self.changes) < MAX_REPORTED_CHANGES:
-            self.changes.append((nl, en))
+            self.changes.append(change)
 
     def run(
         self, source_name: str, lines: int, dry_run: bool, progress: ProgressCallback | None
@@ -1132,7 +1134,7 @@ class _Importer:
             current = existing.get(ext_id)
             if current is None:
                 new_people.append(person)
-                self.note(f"nieuwe persoon {ext_id}", f"new person {ext_id}")
+                self.note(ImportChange(ChangeKind.NEW_PERSON, ext_id))
                 continue
             old = Registry._info(current, old_aliases.get(current.id, []))
             if not row.aliases_given:
@@ -1140,10 +1142,7 @@ class _Importer:
             diff = _diff(old, person)
             if diff:
                 updated += 1
-                cols = ", ".join(sorted(diff))
-                self.note(
-                    f"persoon {ext_id} gewijzigd ({cols})", f"person {ext_id} changed ({cols})"
-                )
+                self.note(ImportChange(ChangeKind.PERSON_CHANGED, ext_id, tuple(sorted(diff))))
                 if not dry_run:
                     self.registry._apply_person(s, current, person, diff, self.who, self.source)
 
@@ -1172,12 +1171,17 @@ class _Importer:
                 continue
             pending[key] = d
             to_add.append((key[0], d))
-            day = d.given_on or now.date()
-            line = (
-                f"{key[0]}: {d.purpose.value} {d.school_year} {d.decision.value} "
-                f"({d.given_by.value}, {day})"
+            self.note(
+                ImportChange(
+                    ChangeKind.CONSENT,
+                    key[0],
+                    purpose=d.purpose,
+                    school_year=d.school_year,
+                    decision=d.decision,
+                    given_by=d.given_by,
+                    given_on=d.given_on or now.date(),
+                )
             )
-            self.note(line, line)
 
         if not dry_run:
             self._write(new_people, existing, to_add, now, progress)

@@ -150,5 +150,19 @@ async def import_registry(
         records_added=report.records_added,
         records_skipped=report.records_skipped,
         dry_run=report.dry_run,
-        changes=[ImportChange(nl=nl, en=en) for nl, en in report.changes],
+        changes=[
+            ImportChange(
+                kind=c.kind.value,
+                person_id=c.external_id,
+                columns=list(c.columns),
+                purpose=c.purpose.value if c.purpose else None,
+                school_year=str(c.school_year) if c.school_year else None,
+                decision=c.decision.value if c.decision else None,
+                given_by=c.given_by.value if c.given_by else None,
+                given_on=c.given_on,
+                nl=c.describe("nl"),
+                en=c.describe("en"),
+            )
+            for c in report.changes
+        ],
     )

@@ -25,6 +25,7 @@ from consent_store.records import (
     ROLE_LABELS,
     ConsentDecision,
     GivenBy,
+    ImportChange,
     Role,
 )
 
@@ -224,30 +225,11 @@ def dutch_problem(text: str) -> str:
     return "".join(p if i % 2 else local_dates(_reword_plain(p), "nl") for i, p in enumerate(parts))
 
 
-_CONSENT_CHANGE = re.compile(
-    r"^(?P<id>.+): (?P<purpose>[a-z_]+) (?P<year>\d{4}-\d{4}) (?P<decision>[a-z]+) "
-    r"\((?P<by>[a-z]+), (?P<day>\d{4}-\d{2}-\d{2})\)$"
-)
-_PERSON_CHANGE = re.compile(r"^persoon (?P<id>.+) gewijzigd \((?P<cols>[a-z_, ]+)\)$")
-
-
-def dutch_change(line: str) -> str:
-    """One line of an import preview in Dutch words.
-
-    The registry writes a new consent record as ``7001: social_media 2025-2026 granted
-    (parent, 2025-09-01)``; on the page that is ``7001: sociale media, schooljaar 2025-2026,
-    gegeven door ouder op 01-09-2025``.
-    """
-    if m := _CONSENT_CHANGE.match(line):
-        return (
-            f"{m['id']}: {value_label('purpose', m['purpose'])}, schooljaar {m['year']}, "
-            f"{value_label('decision', m['decision'])} door {value_label('given_by', m['by'])} "
-            f"op {local_dates(m['day'], 'nl')}"
-        )
-    if m := _PERSON_CHANGE.match(line):
-        cols = ", ".join(column_label(c.strip()) for c in m["cols"].split(","))
-        return f"persoon {m['id']} gewijzigd ({cols})"
-    return local_dates(line, "nl")
+def dutch_change(change: ImportChange) -> str:
+    """One line of an import preview in Dutch words, with the template's column names:
+    ``7001: sociale media, schooljaar 2025-2026, gegeven door ouder op 01-09-2025``,
+    ``persoon 7 gewijzigd (geboortedatum, groep)``."""
+    return change.describe("nl", column_label)
 
 
 def template_csv() -> bytes:

@@ -63,7 +63,9 @@ def _report(report: ImportReport, t: Translator) -> dict[str, Any]:
         "updated": report.people_updated,
         "records": report.records_added,
         "skipped": report.records_skipped,
-        "changes": [dutch_change(nl) if t.lang == "nl" else en for nl, en in report.changes],
+        "changes": [
+            dutch_change(c) if t.lang == "nl" else c.describe("en") for c in report.changes
+        ],
         "changed": bool(report.people_added or report.people_updated or report.records_added),
         "truncated": len(report.changes) >= MAX_REPORTED_CHANGES,
         "shown": MAX_REPORTED_CHANGES,

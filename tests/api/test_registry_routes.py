@@ -217,7 +217,17 @@ def test_import_previews_then_writes_then_skips_repeats(client: TestClient, keys
     assert preview.status_code == 200, preview.text
     assert preview.json()["dry_run"] is True
     assert (preview.json()["people_added"], preview.json()["records_added"]) == (2, 1)
-    assert any("I1" in c["en"] for c in preview.json()["changes"])
+    consent = next(c for c in preview.json()["changes"] if c["kind"] == "consent")
+    assert (consent["person_id"], consent["purpose"], consent["decision"]) == (
+        "I1",
+        "website",
+        "granted",
+    )
+    assert consent["school_year"] == _year() and consent["given_by"] == "parent"
+    assert consent["nl"].startswith(f"I1: website, schooljaar {_year()}, gegeven door ouder op ")
+    assert consent["en"].startswith(f"I1: website, school year {_year()}, granted by parent on ")
+    new_people = [c["person_id"] for c in preview.json()["changes"] if c["kind"] == "new_person"]
+    assert sorted(new_people) == ["I1", "I2"]
     assert client.get("/v1/people/I1", headers=admin).status_code == 404
     done = post(False).json()
     assert (done["people_added"], done["records_added"], done["dry_run"]) == (2, 1, False)

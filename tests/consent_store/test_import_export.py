@@ -10,7 +10,7 @@ import pytest
 
 from consent_store.csv_import import COLUMNS
 from consent_store.purposes import Purpose
-from consent_store.records import GivenBy
+from consent_store.records import ChangeKind, GivenBy
 from consent_store.repository import Registry
 from kernel.errors import (
     CsvEncodingError,
@@ -122,7 +122,8 @@ def test_dry_run_changes_nothing(registry: Registry, backend: Backend, tmp_path:
     before = dump(backend.url)
     report = registry.import_csv(write(tmp_path / "in.csv", GOOD), dry_run=True)
     assert report.dry_run and (report.people_added, report.records_added) == (3, 3)
-    assert any("1001" in nl for nl, _ in report.changes)
+    kinds = {c.kind for c in report.changes if c.external_id == "1001"}
+    assert kinds == {ChangeKind.NEW_PERSON, ChangeKind.CONSENT}
     assert dump(backend.url) == before
 
 

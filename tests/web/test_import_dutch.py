@@ -18,7 +18,8 @@ from api.services import Services
 from api.web.registry_text import IMPORT_COLUMNS, dutch_change, dutch_problem, from_dutch_csv
 from consent_store.csv_import import COLUMNS, read_import
 from consent_store.purposes import Purpose
-from consent_store.records import ConsentDecision, GivenBy
+from consent_store.records import ChangeKind, ConsentDecision, GivenBy, ImportChange
+from consent_store.school_year import SchoolYear
 from kernel.errors import ImportValidationError
 from tests.web.conftest import sign_in
 
@@ -200,19 +201,47 @@ def test_line_numbers_survive_the_translation(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("registry_text", "page_text"),
+    ("change", "page_text"),
     [
         (
-            "1: named_in_post 2025-2026 withdrawn (guardian, 2026-01-31)",
+            ImportChange(
+                ChangeKind.CONSENT,
+                "1",
+                purpose=Purpose.NAMED_IN_POST,
+                school_year=SchoolYear(2025),
+                decision=ConsentDecision.WITHDRAWN,
+                given_by=GivenBy.GUARDIAN,
+                given_on=date(2026, 1, 31),
+            ),
             "1: met naam in een bericht, schooljaar 2025-2026, ingetrokken door voogd "
             "op 31-01-2026",
         ),
-        ("persoon 7 gewijzigd (birth_date, group)", "persoon 7 gewijzigd (geboortedatum, groep)"),
-        ("nieuwe persoon 7", "nieuwe persoon 7"),
+        (
+            ImportChange(ChangeKind.PERSON_CHANGED, "7", ("birth_date", "group")),
+            "persoon 7 gewijzigd (geboortedatum, groep)",
+        ),
+        (ImportChange(ChangeKind.NEW_PERSON, "7"), "nieuwe persoon 7"),
     ],
 )
-def test_preview_lines(registry_text: str, page_text: str) -> None:
-    assert dutch_change(registry_text) == page_text
+def test_preview_lines(change: ImportChange, page_text: str) -> None:
+    assert dutch_change(change) == page_text
+
+
+def test_preview_lines_in_english_keep_the_registry_words() -> None:
+    change = ImportChange(
+        ChangeKind.CONSENT,
+        "7001",
+        purpose=Purpose.SOCIAL_MEDIA,
+        school_year=SchoolYear(2025),
+        decision=ConsentDecision.GRANTED,
+        given_by=GivenBy.PARENT,
+        given_on=date(2025, 9, 1),
+    )
+    assert change.describe("en") == (
+        "7001: social media, school year 2025-2026, granted by parent on 2025-09-01"
+    )
+    moved = ImportChange(ChangeKind.PERSON_CHANGED, "7", ("birth_date",))
+    assert moved.describe("en") == "person 7 changed (birth_date)"
 
 
 def test_quoted_file_content_is_left_as_written() -> None:
