@@ -61,6 +61,21 @@ def train(
     ] = None,
     max_steps: _MaxSteps = None,
     seed: _Seed = 20261207,
+    ner_silver: Annotated[
+        Path | None,
+        typer.Option(
+            "--ner-silver",
+            help="Extra machinaal gelabelde zinnen ('token tag') voor de namenherkenner, "
+            "alleen in de trainingssplitsing.",
+        ),
+    ] = None,
+    syntax_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--syntax-from",
+            help="Train alleen de namenherkenner; de syntaxlagen komen uit dit model.",
+        ),
+    ] = None,
 ) -> None:
     """Train de pijplijn volgens het recept (models/nlp/README.md); ~15 min op 2 kernen."""
     from screening.nlp import shipped_model_dir
@@ -86,6 +101,8 @@ def train(
             limit=limit,
             max_steps=max_steps,
             seed=seed,
+            ner_silver=ner_silver,
+            syntax_from=syntax_from,
         )
     typer.echo(
         f"model geschreven naar {result}" if lang == "nl" else f"pipeline written to {result}"

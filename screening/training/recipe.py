@@ -9,6 +9,11 @@ Two spaCy trainings run side by side (one per core), each from a config under
 * ``ner.cfg`` -- a named-entity recogniser with its own tok2vec, on CoNLL-2002 Dutch *train*
   (research use only) and Europeana Dutch newspapers (CC0) for the ``research`` variant, or
   on Europeana alone for the ``open`` variant. CoNLL-2002 *testa* is never trained on.
+  Optionally (``ner_silver``), extra machine-labelled sentences in the same ``token tag``
+  format (e.g. UD Dutch text labelled by Frog) join the recogniser's training split only.
+
+With ``syntax_from`` (a pipeline folder, e.g. the shipped one), only the recogniser is
+trained and the syntax components are taken from that pipeline (its own recogniser dropped).
 
 Development sets (for choosing the best checkpoint) are every tenth sentence of the training
 files (`corpora.split_every`). The two results are joined into one pipeline, whose meta
@@ -40,7 +45,7 @@ Variant = Literal["research", "open"]
 VARIANTS: tuple[Variant, ...] = ("research", "open")
 PIPELINE_NAME = "screening_nl"
 PIPELINE_VERSION = "1.0.0"
-LANGUAGE_SCORER_VERSION = "1.1.0"
+LANGUAGE_SCORER_VERSION = "1.2.0"
 
 #: Training files, relative to the shared training folder, with their licences.
 UD_TRAIN = (
@@ -63,6 +68,9 @@ LICENCES = {
     CONLL_TRAIN: "CoNLL-2002 shared task data: research use only",
     EUROPEANA: "CC0",
 }
+#: Licence recorded for `ner_silver` sentences: the recipe expects UD Dutch text (the syntax
+#: training's own) labelled by Frog, which is only the labeller (GPL-3.0), not the data.
+SILVER_LICENCE = "text CC BY-SA 4.0 (UD Dutch); entity labels by Frog (GPL-3.0 labeller)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +132,13 @@ def prepare(
     *,
     limit: int | None = None,
     seed: int = 0,
+    ner_silver: Path | None = None,
 ) -> Corpora:
-    """Convert the training files into DocBins under `work`; `limit` samples (smoke test)."""
+    """Convert the training files into DocBins under `work`; `limit` samples (smoke test).
+
+    `ner_silver`: a ``token tag`` file of machine-labelled sentences added to the
+    recogniser's training split (never to its development split).
+    """
     import spacy
 
     nlp = spacy.blank("nl")
@@ -141,6 +154,9 @@ def prepare(
     else:
         ner_train, ner_dev = split_every(europeana)
         sources.append(EUROPEANA)
+    if ner_silver is not None:
+        ner_train = ner_train + [bio_doc(nlp.vocab, s) for s in read_bio(_require(ner_silver))]
+        sources.append(f"silver:{ner_silver.name}")
     parts = {
         "syntax_train": ud_train,
         "syntax_dev": ud_dev,
@@ -182,14 +198,24 @@ def train(
     max_steps: int | None = None,
     seed: int = 20261207,
     parallel: bool = True,
+    ner_silver: Path | None = None,
+    syntax_from: Path | None = None,
 ) -> Path:
-    """Run the whole recipe and write the joined pipeline to `out`; returns `out`."""
-    corpora = prepare(data, work, variant, limit=limit, seed=seed)
+    """Run the whole recipe and write the joined pipeline to `out`; returns `out`.
+
+    `ner_silver`: extra machine-labelled sentences for the recogniser (see `prepare`).
+    `syntax_from`: train the recogniser only, and take the syntax components from there.
+    """
+    corpora = prepare(data, work, variant, limit=limit, seed=seed, ner_silver=ner_silver)
     overrides = _overrides(seed, max_steps, 500)
     configs = configs_dir()
+    ner_job = (configs / "ner.cfg", corpora.ner_train, corpora.ner_dev, work / "ner")
+    if syntax_from is not None:
+        ner_dir = _train_one(*ner_job, overrides)
+        return assemble(syntax_from, ner_dir, out, variant, corpora.ner_sources, seed)
     jobs = [
         (configs / "syntax.cfg", corpora.syntax_train, corpora.syntax_dev, work / "syntax"),
-        (configs / "ner.cfg", corpora.ner_train, corpora.ner_dev, work / "ner"),
+        ner_job,
     ]
     if parallel:
         with ProcessPoolExecutor(max_workers=2) as pool:
@@ -284,6 +310,8 @@ def assemble(
 
     register()
     nlp = spacy.load(syntax_dir)
+    if "ner" in nlp.pipe_names:  # syntax taken from a whole pipeline (`train(syntax_from=)`)
+        nlp.remove_pipe("ner")
     ner_nlp = spacy.load(ner_dir)
     nlp.add_pipe("ner", source=ner_nlp)
     # The recogniser reads the name-list flags: the joined pipeline must set them on load.
@@ -300,7 +328,13 @@ def assemble(
                 if variant == "research"
                 else "weights: CC BY-SA 4.0 (UD Dutch), CC0 (Europeana)"
             ),
-            "sources": [{"name": s, "license": LICENCES.get(s, "")} for s in sources],
+            "sources": [
+                {
+                    "name": s,
+                    "license": SILVER_LICENCE if s.startswith("silver:") else LICENCES.get(s, ""),
+                }
+                for s in sources
+            ],
             "screening": {"variant": variant, "seed": seed},
         }
     )

@@ -34,6 +34,33 @@ def test_recipe_smoke_trains_joins_and_loads(tmp_path: Path) -> None:
     assert len(doc) == 7 and doc.has_annotation("DEP") and doc.has_annotation("LEMMA")
 
 
+@pytest.mark.shared
+def test_recipe_ner_only_with_silver_keeps_the_syntax_layers(tmp_path: Path) -> None:
+    """`syntax_from` trains the recogniser only; `ner_silver` joins its training split."""
+    from screening.nlp import shipped_model_dir
+    from screening.training.recipe import SILVER_LICENCE
+
+    data = shared_path("data", "text", "train")
+    silver = tmp_path / "silver.txt"
+    silver.write_text("Sanne B-PER\nwoont O\nin O\nUtrecht B-LOC\n. O\n", encoding="utf-8")
+    out = train(
+        data,
+        tmp_path / "model",
+        tmp_path / "work",
+        "open",
+        limit=60,
+        max_steps=4,
+        ner_silver=silver,
+        syntax_from=shipped_model_dir(),
+    )
+    nlp, _info = load_nlp(str(out))
+    assert nlp.pipe_names[-1] == "ner" and nlp.pipe_names.count("ner") == 1
+    assert {"name": "silver:silver.txt", "license": SILVER_LICENCE} in nlp.meta["sources"]
+    shipped = file_digests(shipped_model_dir())
+    ours = file_digests(out)
+    assert all(ours[f] == shipped[f] for f in ours if f.startswith("parser/"))
+
+
 def test_recipe_reports_missing_training_files(tmp_path: Path) -> None:
     from kernel.errors import InputError
 
