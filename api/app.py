@@ -21,6 +21,7 @@ import api.web
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
 from api.routes import (
+    batches,
     health,
     overrides,
     people,
@@ -29,6 +30,7 @@ from api.routes import (
     registry_imports,
     screenings,
 )
+from api.routes.batches import batch_service, close_batch_service
 from api.services import Services, build_services
 from kernel.errors import ScreeningError
 from kernel.settings import Settings
@@ -55,11 +57,18 @@ def _build_in_background(app: FastAPI, settings: Settings) -> None:
     except ScreeningError as err:
         app.state.startup_error = err
         log.error("service could not start: [%s] %s", err.code, err.message_en)
+        return
     except Exception as exc:  # keep serving /healthz and a 503 /readyz that says why
         app.state.startup_error = ScreeningError(
             f"start-up failed: {type(exc).__name__}", f"opstarten mislukt: {type(exc).__name__}"
         )
         log.error("service could not start: %s", type(exc).__name__)
+        return
+    try:
+        # Batches left unfinished by the last run continue (in process); expired ones go.
+        batch_service(app.state, app.state.services)
+    except Exception as exc:  # the first batch request tries again
+        log.warning("batches not started: %s", type(exc).__name__)
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
@@ -78,6 +87,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 daemon=True,
             ).start()
         yield
+        close_batch_service(app)
         built: Services | None = app.state.services
         if owned and built is not None:
             built.close()
@@ -91,6 +101,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.state.settings = settings
     app.state.services = services
     app.state.startup_error = None
+    app.state.batches = None
     app.state.max_request_bytes = settings.max_request_bytes
 
     # Uploads stay in memory (bounded by the request body limit) instead of spilling to
@@ -112,6 +123,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         health,
         screenings,
         precheck,
+        batches,
         overrides,
         people,
         registry_imports,

@@ -8,6 +8,7 @@ decision (or an administrator's key).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,6 +71,28 @@ def fast_commit_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def decision_log_row(
+    post_id: str, payload: Mapping[str, Any], key_id: str, created_at: datetime
+) -> DecisionLogRow:
+    """The log row for a decision given as its JSON (a queued screening's result), for a
+    caller that writes it in a transaction of its own."""
+    policy = payload["policy"]
+    return DecisionLogRow(
+        post_id=post_id,
+        action=payload["action"],
+        channel=payload["channel"],
+        policy=f"{policy['id']}@{policy['version']}",
+        findings=json.dumps(
+            [
+                {"id": f["id"], "kind": f["kind"], "severity": f["severity"]}
+                for f in payload["findings"]
+            ]
+        ),
+        key_id=key_id,
+        created_at=created_at,
+    )
 
 
 class DecisionLog:

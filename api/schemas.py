@@ -225,6 +225,55 @@ class PrecheckRequest(_Closed):
     images: list[PrecheckImage] = Field(default_factory=list, max_length=4)
 
 
+# -- batches (issue 14) -----------------------------------------------------------------------
+
+#: Posts in one batch (a school board's content calendar for weeks fits; more: more batches).
+MAX_BATCH_POSTS = 1000
+
+
+class BatchImage(_Closed):
+    name: str = Field(default="foto.jpg", max_length=255)
+    data: str = Field(description="The photo's bytes, base64")
+
+
+class BatchPost(_Closed):
+    id: str | None = Field(
+        default=None, max_length=200, description="Your own id for the post; comes back with it"
+    )
+    text: str = Field(default="", description="The draft text (UTF-8)")
+    channel: Channel | None = Field(default=None, description="Default: the batch's channel")
+    publish_on: IsoDate | None = Field(default=None, description="Default: the batch's date")
+    images: list[BatchImage] = Field(default_factory=list, max_length=20)
+
+
+class BatchCreate(_Closed):
+    posts: list[BatchPost] = Field(min_length=1, max_length=MAX_BATCH_POSTS)
+    channel: Channel = Channel.INSTAGRAM
+    publish_on: IsoDate | None = Field(default=None, description="YYYY-MM-DD; default today")
+    policy: str | None = Field(default=None, max_length=100)
+
+
+class BatchCounts(BaseModel):
+    queued: int
+    running: int
+    done: int
+    failed: int = Field(description="Kept failing: a hold whose finding says why")
+
+
+class BatchPublic(BaseModel):
+    id: str
+    mode: Literal["queue", "in_process"] = Field(
+        description="On Celery workers, or in the service's own process (no broker configured)"
+    )
+    total: int
+    counts: BatchCounts
+    finished: bool
+    created_at: datetime
+    expires_at: datetime = Field(description="When the batch and its decisions are deleted")
+    status_url: str
+    results_url: str
+
+
 # -- overrides ------------------------------------------------------------------------------
 
 

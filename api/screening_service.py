@@ -103,6 +103,17 @@ def image_links(post_id: str, images: list[ImageInput]) -> list[dict[str, Any]]:
     ]
 
 
+def screen_post(services: Services, post: Post, policy: str | None) -> Decision:
+    """The pipeline's decision on `post`, a draft with photos waiting for a free CPU.
+
+    The one call of the pipeline behind every screening route, in process and on the task
+    queue alike, so a queued decision is the same JSON as an immediate one.
+    """
+    check_policy(services, policy)
+    with services.photo_slots if post.images else nullcontext():
+        return services.pipeline.screen(post, policy)
+
+
 def screen_draft(
     services: Services,
     *,
@@ -119,8 +130,7 @@ def screen_draft(
     check_policy(services, policy)
     post_id = new_post_id()
     post = Post(text=text, channel=channel, publish_on=publish_on, images=tuple(images), id=post_id)
-    with services.photo_slots if images else nullcontext():
-        decision = services.pipeline.screen(post, policy)
+    decision = screen_post(services, post, policy)
     _refuse_unreadable(decision, images)
     try:
         services.decisions.record(post_id, decision, key.id)

@@ -35,6 +35,7 @@ from cli.keys import keys_app
 from cli.models import models_app
 from cli.registry import registry_app
 from cli.serve import serve
+from cli.worker import worker
 from kernel.errors import EmptyTextError, InputError, ScreeningError
 from kernel.inputs import parse_date
 from kernel.settings import Settings
@@ -66,6 +67,7 @@ app.add_typer(faces_app, name="faces")
 app.add_typer(keys_app, name="keys")
 app.add_typer(models_app, name="models")
 app.command("serve")(serve)
+app.command("worker")(worker)
 app.command("audit")(audit)
 app.command("audit-mark")(audit_mark)
 
@@ -160,6 +162,14 @@ def check(
             "toestemming vervaagd, zonder metadata) in deze map.",
         ),
     ] = None,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Met --jsonl: laat de workers van de wachtrij controleren "
+            "(SCREENING_BROKER_URL) in plaats van dit proces.",
+        ),
+    ] = False,
 ) -> None:
     """Controleer een bericht en zeg: publiceren of niet publiceren (check a post)."""
     settings = Settings()
@@ -178,6 +188,10 @@ def check(
         from consent_store.location import require_registry
 
         require_registry(settings)  # a registry that is not there: exit 3, before any work
+        if queue and jsonl is None:
+            raise InputError(
+                "--queue works with --jsonl only", "--queue werkt alleen samen met --jsonl"
+            )
         if jsonl is not None:
             if text is not None or file is not None or image or annotate or redact:
                 raise InputError(
@@ -186,7 +200,15 @@ def check(
                     "--jsonl gaat niet samen met een tekst, --file, --image, --annotate of "
                     "--redact",
                 )
-            code = _check_jsonl(jsonl, out, default_channel, publish_on, policy, settings)
+            if queue:
+                from cli.queue_check import check_jsonl_on_queue
+
+                summary = check_jsonl_on_queue(
+                    jsonl, out, default_channel, publish_on, policy, settings, language
+                )
+                code = _jsonl_exit(jsonl, summary.errors, summary.decisions, summary.holds)
+            else:
+                code = _check_jsonl(jsonl, out, default_channel, publish_on, policy, settings)
             raise typer.Exit(code)
         body = _read_text(text, file, settings.max_text_chars)
         photos = tuple(read_image(p, settings.max_image_bytes) for p in image or [])
@@ -294,6 +316,12 @@ def _check_jsonl(
     finally:
         if out:
             sink.close()
+    holds = sum(d.action is Action.HOLD for d in decisions)
+    return _jsonl_exit(path, errors, len(decisions), holds)
+
+
+def _jsonl_exit(path: Path, errors: int, decisions: int, holds: int) -> Exit:
+    """The exit code of a JSONL calendar, screened in process or on the queue."""
     if errors:
         return Exit.INPUT_ERROR
     if not decisions:
@@ -303,7 +331,7 @@ def _check_jsonl(
             f"{str(path)!r} holds no posts (every line is empty)",
             f"{str(path)!r} bevat geen berichten (elke regel is leeg)",
         )
-    return _exit_for(decisions)
+    return Exit.HOLD if holds else Exit.PUBLISH
 
 
 def main() -> None:

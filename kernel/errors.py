@@ -278,3 +278,18 @@ class ReasonNotCheckedError(ConfigError):
     """An override's reason could not be checked for personal data; nothing was recorded."""
 
     code = "E611"
+
+
+# --- The task queue (E7xx, issue 14) -------------------------------------------------------
+
+
+class QueueNotConfiguredError(ConfigError):
+    """A command needs the task queue, but no broker is configured (SCREENING_BROKER_URL)."""
+
+    code = "E700"
+
+
+class QueueUnavailableError(ConfigError):
+    """The broker cannot be reached; nothing was submitted (try again later)."""
+
+    code = "E701"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_DIR_NAME = "school-post-screening"
@@ -21,6 +23,17 @@ def default_data_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / APP_DIR_NAME
+
+
+def _seconds(value: object) -> object:
+    """A duration written as a number is seconds (pydantic itself reads "86400" as nothing)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+        return float(value)
+    return value
+
+
+#: A duration: seconds ("86400") or ISO 8601 ("PT24H").
+Duration = Annotated[timedelta, BeforeValidator(_seconds)]
 
 
 class Settings(BaseSettings):
@@ -109,6 +122,23 @@ class Settings(BaseSettings):
     output_minutes: int = 30
     #: Days the service keeps screened drafts' outputs on disk; 0 keeps nothing on disk.
     retention_days: int = 0
+    # --- the task queue (`screening worker`, POST /v1/batches; issue 14) ----------------
+    #: Celery broker (e.g. redis://127.0.0.1:6379/0). Unset: batches are screened in the
+    #: process that accepted them and no worker is needed.
+    broker_url: str | None = None
+    #: The broker queue the screening tasks go to (one per installation sharing a broker).
+    broker_queue: str = Field(default="screening", min_length=1, max_length=100)
+    #: Seconds a task may stay unacknowledged before the broker hands it to another worker
+    #: (tasks are acknowledged when done, so a worker that vanishes loses nothing).
+    broker_visibility_timeout: int = Field(default=3600, ge=10)
+    #: How long a batch's decisions stay readable after its last item finished (they quote
+    #: the posts: personal data); seconds or an ISO 8601 duration such as PT24H.
+    batch_result_ttl: Duration = Field(default=timedelta(hours=24), gt=timedelta(0))
+    #: Retries of an item after a transient error (database or broker unreachable) before it
+    #: ends as a hold that says why.
+    batch_max_retries: int = Field(default=5, ge=0)
+    #: Seconds before the first retry; doubled for each next one (at most 5 minutes).
+    batch_retry_seconds: float = Field(default=2.0, gt=0)
     # --- the nightly audit (`screening audit`) -------------------------------------------
     #: Where the audit keeps its lock, resume journal and encrypted face cache (mode 0700);
     #: unset means <data_dir>/audit.

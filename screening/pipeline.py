@@ -133,6 +133,46 @@ def _error_finding(detector: str, version: str, exc: BaseException, **where: int
     )
 
 
+def validate_post(post: Post, max_text_chars: int) -> None:
+    """Reject a post that cannot be screened at all (a caller error, not a hold).
+
+    Also called where a post is accepted to be screened later (a batch on the task queue),
+    so the caller hears at once what it would hear in process.
+    """
+    if not post.images and not has_visible(post.text):  # also: only zero-width characters
+        raise EmptyTextError(
+            "the post has no text and no photos",
+            "het bericht heeft geen tekst en geen foto's",
+        )
+    try:
+        post.text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON "\ud800" escape
+        raise TextEncodingError(
+            "the text contains characters that are not valid Unicode",
+            "de tekst bevat tekens die geen geldige Unicode zijn",
+        ) from None
+    if len(post.text) > max_text_chars:
+        raise TextTooLongError(
+            f"the text has {len(post.text):,} characters; at most {max_text_chars:,} are accepted",
+            f"de tekst heeft {len(post.text):,} tekens; er mogen er hoogstens {max_text_chars:,} "
+            "zijn",
+        )
+    if _CONTROL.search(post.text):
+        raise TextEncodingError(
+            "the text contains control characters (such as NUL or ESC) that a post cannot "
+            "show; remove them",
+            "de tekst bevat stuurtekens (zoals NUL of ESC) die een bericht niet kan tonen; "
+            "haal ze weg",
+        )
+    if _LONG_WORD.search(post.text):
+        raise TextTooLongError(
+            f"the text has a 'word' of more than {MAX_WORD_CHARS:,} characters without a "
+            "space; shorten it (a long link: use a short one)",
+            f"de tekst heeft een 'woord' van meer dan {MAX_WORD_CHARS:,} tekens zonder "
+            "spatie; maak het korter (een lange link: gebruik een korte)",
+        )
+
+
 @dataclass
 class Pipeline:
     """A built pipeline: the NLP pass, the detectors, the policy packs and options."""
@@ -166,38 +206,7 @@ class Pipeline:
 
     def validate(self, post: Post) -> None:
         """Reject a post that cannot be screened at all (a caller error, not a hold)."""
-        if not post.images and not has_visible(post.text):  # also: only zero-width characters
-            raise EmptyTextError(
-                "the post has no text and no photos",
-                "het bericht heeft geen tekst en geen foto's",
-            )
-        try:
-            post.text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON "\ud800" escape
-            raise TextEncodingError(
-                "the text contains characters that are not valid Unicode",
-                "de tekst bevat tekens die geen geldige Unicode zijn",
-            ) from None
-        limit = self.settings.max_text_chars
-        if len(post.text) > limit:
-            raise TextTooLongError(
-                f"the text has {len(post.text):,} characters; at most {limit:,} are accepted",
-                f"de tekst heeft {len(post.text):,} tekens; er mogen er hoogstens {limit:,} zijn",
-            )
-        if _CONTROL.search(post.text):
-            raise TextEncodingError(
-                "the text contains control characters (such as NUL or ESC) that a post cannot "
-                "show; remove them",
-                "de tekst bevat stuurtekens (zoals NUL of ESC) die een bericht niet kan tonen; "
-                "haal ze weg",
-            )
-        if _LONG_WORD.search(post.text):
-            raise TextTooLongError(
-                f"the text has a 'word' of more than {MAX_WORD_CHARS:,} characters without a "
-                "space; shorten it (a long link: use a short one)",
-                f"de tekst heeft een 'woord' van meer dan {MAX_WORD_CHARS:,} tekens zonder "
-                "spatie; maak het korter (een lange link: gebruik een korte)",
-            )
+        validate_post(post, self.settings.max_text_chars)
 
     def screen(self, post: Post, policy: str | None = None) -> Decision:
         """Screen one post and decide publish or hold under the given (or default) pack."""

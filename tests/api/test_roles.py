@@ -24,12 +24,14 @@ _counter = itertools.count()
 
 @dataclass(frozen=True)
 class Ctx:
-    """What the requests need: a screened post with a photo and a hold, a known person."""
+    """What the requests need: a screened post with a photo and a hold, a known person, and
+    an officer's batch."""
 
     photo_post: str
     hold_post: str
     hold_finding: str
     person: str
+    batch: str
 
 
 Call = Callable[[TestClient, Ctx, dict[str, str]], httpx.Response]
@@ -161,6 +163,25 @@ ROUTES = [
         ),
     ),
     Route("policies", ALL, 200, lambda c, ctx, h: c.get("/v1/policies", headers=h)),
+    Route(
+        "submit batch",
+        ("officer",),
+        202,
+        lambda c, ctx, h: c.post("/v1/batches", json={"posts": [{"text": "Fijne dag"}]}, headers=h),
+    ),
+    # An officer's batch: the officer who submitted it and administrators see it.
+    Route(
+        "batch progress",
+        ("officer", "registry_admin"),
+        200,
+        lambda c, ctx, h: c.get(f"/v1/batches/{ctx.batch}", headers=h),
+    ),
+    Route(
+        "batch results",
+        ("officer", "registry_admin"),
+        200,
+        lambda c, ctx, h: c.get(f"/v1/batches/{ctx.batch}/results", headers=h),
+    ),
 ]
 
 
@@ -182,11 +203,14 @@ def ctx(client: TestClient, keys: Keys) -> Ctx:
         headers=admin,
     )
     assert person.status_code == 201, person.text
+    batch = client.post("/v1/batches", json={"posts": [{"text": "Sportdag"}]}, headers=officer)
+    assert batch.status_code == 202, batch.text
     return Ctx(
         photo_post=photo.json()["post_id"],
         hold_post=hold.json()["post_id"],
         hold_finding=hold.json()["findings"][0]["id"],
         person="P-roles",
+        batch=batch.json()["id"],
     )
 
 

@@ -1,0 +1,280 @@
+"""The Celery side: the app and its settings, the worker's task, and publishing items.
+
+A message carries only an item id (never a post): the post waits in the database. Tasks are
+acknowledged late and rejected back to the queue when their worker process dies, so a
+worker killed mid-task means the task runs again; the item row (`api.batches.store`) makes
+sure it still gets one result. Every worker process builds the pipeline once, when it
+starts (or at its first task).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from celery import Celery, Task
+from celery.signals import worker_process_init, worker_process_shutdown
+
+from api.batches.runner import (
+    MAX_RETRY_SECONDS,
+    Outcome,
+    fail_item,
+    failure_reason,
+    is_transient,
+    process_item,
+    retry_delay,
+    utcnow,
+)
+from api.batches.store import BatchStore
+from api.services import Services, build_services
+from consent_store.database import create_registry_engine, database_url, safe_url
+from kernel.errors import QueueNotConfiguredError, QueueUnavailableError
+from kernel.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TASK_NAME = "screening.batch_item"
+#: Seconds to wait for the broker when connecting (a submission answers 503 after that).
+CONNECT_SECONDS = 3
+#: How often a worker process deletes expired batches (seconds).
+PURGE_EVERY_SECONDS = 600.0
+
+
+class RetryLaterError(Exception):
+    """Why a task is retried: only the type of the error (its message may quote a post)."""
+
+
+def not_configured() -> QueueNotConfiguredError:
+    """The error for a command that needs a broker when none is configured."""
+    return QueueNotConfiguredError(
+        "no task queue is configured (SCREENING_BROKER_URL, e.g. redis://127.0.0.1:6379/0); "
+        "without one, screening runs in this process and no worker is needed",
+        "er is geen wachtrij ingesteld (SCREENING_BROKER_URL, bijv. redis://127.0.0.1:6379/0); "
+        "zonder wachtrij wordt in dit proces gecontroleerd en is geen worker nodig",
+    )
+
+
+def broker_unreachable(settings: Settings) -> QueueUnavailableError:
+    """The error for a broker that does not answer; nothing was submitted."""
+    where = safe_url(settings.broker_url or "")
+    return QueueUnavailableError(
+        f"the task queue ({where}) cannot be reached; nothing was submitted, try again later",
+        f"de wachtrij ({where}) is niet bereikbaar; er is niets ingediend, probeer het later "
+        "opnieuw",
+    )
+
+
+def make_celery(settings: Settings) -> Celery:
+    """A Celery app for the configured broker (the worker's task is added by `run_worker`)."""
+    if not settings.broker_url:
+        raise not_configured()
+    app = Celery("screening", broker=settings.broker_url, set_as_current=False)
+    app.conf.update(
+        # Acknowledged when done, back in the queue when the worker process dies: a killed
+        # worker loses nothing. One message at a time per process, so none waits behind a
+        # slow one in a process that is busy.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        # Results and state live in the database (api.batches.store), not in Celery.
+        task_ignore_result=True,
+        task_default_queue=settings.broker_queue,
+        task_serializer="json",
+        accept_content=["json"],
+        broker_connection_timeout=CONNECT_SECONDS,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout,
+            "socket_connect_timeout": CONNECT_SECONDS,
+            "socket_timeout": 10,
+        },
+        # Building the pipeline takes seconds; Celery's default gives a new process 4.
+        worker_proc_alive_timeout=300.0,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+    )
+    return app
+
+
+class Publisher:
+    """Puts batch items on the queue (the service and `screening check --queue`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._app = make_celery(settings)
+
+    def check(self) -> None:
+        """QueueUnavailableError unless the broker answers within CONNECT_SECONDS."""
+        try:
+            with self._app.connection_for_write() as conn:
+                conn.ensure_connection(
+                    max_retries=1, interval_start=0, interval_step=1, timeout=CONNECT_SECONDS
+                )
+        except Exception as exc:
+            log.warning("task queue unreachable: %s", type(exc).__name__)
+            raise broker_unreachable(self._settings) from None
+
+    def publish(self, items: Sequence[str]) -> None:
+        """One message per item; QueueUnavailableError when the broker does not answer."""
+        try:
+            with self._app.producer_or_acquire() as producer:
+                for item in items:
+                    self._app.send_task(
+                        TASK_NAME,
+                        args=(item,),
+                        task_id=item,
+                        producer=producer,
+                        queue=self._settings.broker_queue,
+                        retry=False,
+                    )
+        except Exception as exc:
+            log.warning("task queue unreachable: %s", type(exc).__name__)
+            raise broker_unreachable(self._settings) from None
+
+
+def requeue_unfinished(settings: Settings) -> int:
+    """Publish every unfinished item of an unexpired batch again; how many.
+
+    For a broker that lost its queue (a Redis restarted without persistence): an item
+    published twice is still screened into one result (see `api.batches.store`).
+    """
+    engine = create_registry_engine(database_url(settings))
+    try:
+        items = BatchStore(engine).unfinished(utcnow())
+        if items:
+            Publisher(settings).publish(items)
+        return len(items)
+    finally:
+        engine.dispose()
+
+
+class WorkerState:
+    """What one worker process builds once: the services (pipeline, registry) and the store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._services: Services | None = None
+        self._store: BatchStore | None = None
+        self._purged_at = 0.0
+
+    def services(self) -> tuple[Services, BatchStore]:
+        """The process's services and batch store, built at the first call."""
+        with self._lock:
+            if self._services is None or self._store is None:
+                services = build_services(self.settings)
+                if services.engine is None:  # build_services always makes one
+                    raise RuntimeError("services without a database engine")
+                self._services, self._store = services, BatchStore(services.engine)
+            return self._services, self._store
+
+    def warm(self) -> None:
+        """Build now (a new worker process), so the first task does not wait for it."""
+        try:
+            self.services()
+        except Exception as exc:  # the first task retries, and says so
+            log.error("worker process could not build its pipeline: %s", type(exc).__name__)
+
+    def purge_now_and_then(self, store: BatchStore) -> None:
+        """Delete expired batches, at most every PURGE_EVERY_SECONDS per process."""
+        if time.monotonic() - self._purged_at < PURGE_EVERY_SECONDS:
+            return
+        self._purged_at = time.monotonic()
+        try:
+            purged = store.purge_expired(utcnow())
+        except Exception as exc:
+            log.warning("purging expired batches failed: %s", type(exc).__name__)
+            return
+        if purged:
+            log.info("purged %d expired batch(es)", purged)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        with self._lock:
+            if self._services is not None:
+                self._services.close()
+            self._services = self._store = None
+
+
+def _countdown(retries: int, first_seconds: float) -> float:
+    # A little jitter, so items that failed together do not all come back together.
+    return retry_delay(retries, first_seconds) * random.uniform(0.8, 1.2)
+
+
+def run_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outcome:
+    """The task's body: screen `item`; retry on transient errors; a hold when that ends."""
+    settings = state.settings
+    retries = int(task.request.retries or 0)
+    try:
+        services, store = state.services()
+    except Exception as exc:
+        # Without a pipeline not even a hold can be made: the item waits in the queue.
+        log.error("batch item %s: no pipeline (%s); retrying", item, type(exc).__name__)
+        raise task.retry(
+            countdown=_countdown(retries, settings.batch_retry_seconds),
+            exc=RetryLaterError(type(exc).__name__),
+        ) from None
+    ttl = settings.batch_result_ttl
+    try:
+        outcome = process_item(services, store, item, ttl)
+    except Exception as exc:
+        if is_transient(exc) and retries < settings.batch_max_retries:
+            log.warning("batch item %s: %s; retrying", item, type(exc).__name__)
+            raise task.retry(
+                countdown=_countdown(retries, settings.batch_retry_seconds),
+                exc=RetryLaterError(type(exc).__name__),
+            ) from None
+        log.warning("batch item %s failed: %s", item, type(exc).__name__)
+        try:
+            outcome = fail_item(services, store, item, failure_reason(exc, retries + 1), ttl)
+        except Exception as second:
+            # Not even the hold could be written: keep the item queued and come back.
+            log.warning("batch item %s: hold not written: %s", item, type(second).__name__)
+            raise task.retry(
+                countdown=MAX_RETRY_SECONDS, exc=RetryLaterError(type(second).__name__)
+            ) from None
+    state.purge_now_and_then(store)
+    return outcome
+
+
+def worker_app(settings: Settings, state: WorkerState) -> Celery:
+    """The Celery app with the screening task, for a worker."""
+    app = make_celery(settings)
+
+    @app.task(bind=True, name=TASK_NAME, max_retries=None)
+    def screen_batch_item(self: Task[Any, Any], item: str) -> str:
+        return run_task(self, state, item)
+
+    return app
+
+
+def run_worker(settings: Settings, *, concurrency: int, loglevel: str) -> NoReturn:
+    """Run a Celery worker (prefork, `concurrency` processes) until it is stopped."""
+    state = WorkerState(settings)
+    app = worker_app(settings, state)
+
+    def _process_started(**_: Any) -> None:
+        state.warm()
+
+    def _process_stopping(**_: Any) -> None:
+        state.close()
+
+    worker_process_init.connect(_process_started, weak=False)
+    worker_process_shutdown.connect(_process_stopping, weak=False)
+    app.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            f"--loglevel={loglevel}",
+            f"--queues={settings.broker_queue}",
+            f"--hostname=screening-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
