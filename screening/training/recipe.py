@@ -45,7 +45,7 @@ Variant = Literal["research", "open"]
 VARIANTS: tuple[Variant, ...] = ("research", "open")
 PIPELINE_NAME = "screening_nl"
 PIPELINE_VERSION = "1.0.0"
-LANGUAGE_SCORER_VERSION = "1.2.0"
+LANGUAGE_SCORER_VERSION = "1.1.0"
 
 #: Training files, relative to the shared training folder, with their licences.
 UD_TRAIN = (
