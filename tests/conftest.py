@@ -325,6 +325,15 @@ _PACKAGES = ("kernel", "consent_store", "screening", "api", "cli")
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+def _unset(name: str) -> Callable[[], None]:
+    """A cleanup that removes the environment variable `name` (if it is still set)."""
+
+    def unset() -> None:
+        os.environ.pop(name, None)
+
+    return unset
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Once, in the process that starts the run (not on its xdist workers):
 
@@ -350,12 +359,12 @@ def pytest_configure(config: pytest.Config) -> None:
         for name in _THREAD_VARIABLES:
             if name not in os.environ:
                 os.environ[name] = "1"
-                config.add_cleanup(lambda name=name: os.environ.pop(name, None))
+                config.add_cleanup(_unset(name))
     if config.getvalue("dist") == "loadgroup":
         folder = tempfile.mkdtemp(prefix="screening-xdist-groups-")
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
         os.environ[_GROUPS_DIR] = folder
-        config.add_cleanup(lambda: os.environ.pop(_GROUPS_DIR, None))
+        config.add_cleanup(_unset(_GROUPS_DIR))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -371,13 +380,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    groups_dir = Path(folder)
+
     class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
         _groups: dict[str, str] | None = None
 
         def _split_scope(self, nodeid: str) -> str:
             if self._groups is None:
                 self._groups = {}
-                for made in sorted(Path(folder).glob("*.json")):
+                for made in sorted(groups_dir.glob("*.json")):
                     self._groups.update(json.loads(made.read_text(encoding="utf-8")))
             group = self._groups.get(nodeid)
             return nodeid if group is None else f"group:{group}"

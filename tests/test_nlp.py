@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Protocol, cast
 
 import pytest
 from spacy.language import Language
+from spacy.pipeline import EntityRecognizer
 
 from consent_store.repository import init_registry
 from kernel.errors import ConfigError
@@ -21,10 +24,24 @@ from screening.training.recipe import combined_digest, file_digests
 COMPONENTS = ["tok2vec", "morphologizer", "trainable_lemmatizer", "parser", "ner"]
 
 
+class _Tokenizer(Protocol):
+    """What these tests use of spaCy's Tokenizer (a Cython class without type stubs)."""
+
+    def to_bytes(self, *, exclude: Iterable[str] = ...) -> bytes: ...
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ...) -> _Tokenizer: ...
+
+
+def tokenizer(nlp: Language) -> _Tokenizer:
+    """`nlp`'s tokenizer, typed as the Tokenizer it is."""
+    return cast(_Tokenizer, nlp.tokenizer)
+
+
 def test_shipped_pipeline_has_every_layer(nlp_nl: Language) -> None:
     assert nlp_nl.pipe_names == COMPONENTS
     assert nlp_nl.meta["name"] == "screening_nl"
-    assert {"PER", "LOC", "ORG", "MISC"} <= set(nlp_nl.get_pipe("ner").labels)
+    ner = cast(EntityRecognizer, nlp_nl.get_pipe("ner"))
+    assert {"PER", "LOC", "ORG", "MISC"} <= set(ner.labels)
 
 
 def test_manifest_matches_the_files_on_disk() -> None:
@@ -40,10 +57,10 @@ def test_shipped_tokenizers_are_spacys_default_dutch_one(nlp_nl: Language) -> No
     builds Dutch's default tokenizer anyway); that is only right while the files hold it."""
     from spacy.lang.nl import Dutch
 
-    default = Dutch().tokenizer.to_bytes(exclude=["vocab"])
-    assert nlp_nl.tokenizer.to_bytes(exclude=["vocab"]) == default
+    default = tokenizer(Dutch()).to_bytes(exclude=["vocab"])
+    assert tokenizer(nlp_nl).to_bytes(exclude=["vocab"]) == default
     for folder in (shipped_model_dir(), models_dir() / "language" / "scorer"):
-        written = Dutch().tokenizer.from_disk(folder / "tokenizer", exclude=["vocab"])
+        written = tokenizer(Dutch()).from_disk(folder / "tokenizer", exclude=["vocab"])
         assert written.to_bytes(exclude=["vocab"]) == default, folder
 
 

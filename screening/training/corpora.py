@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kernel.errors import InputError
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 #: Sentences longer than this (Europeana's OCR runs) are cut, so no batch is dominated by one.
 MAX_SENTENCE_TOKENS = 120
 _SENTENCE_END = frozenset({".", "!", "?"})
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +170,8 @@ def _ud_doc(vocab: Vocab, rows: list[list[str]], doc_type: type[Doc]) -> Doc:
     )
 
 
-def split_every(docs: list[Doc], nth: int = 10) -> tuple[list[Doc], list[Doc]]:
-    """(train, dev): every `nth` Doc (the 10th, 20th, ...) goes to dev, the rest to train."""
+def split_every(docs: list[_T], nth: int = 10) -> tuple[list[_T], list[_T]]:
+    """(train, dev): every `nth` item (the 10th, 20th, ...) goes to dev, the rest to train."""
     train = [d for i, d in enumerate(docs) if i % nth != nth - 1]
     dev = [d for i, d in enumerate(docs) if i % nth == nth - 1]
     return train, dev

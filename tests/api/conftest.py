@@ -96,7 +96,7 @@ def astronaut_jpeg(scale: float = 1.0) -> bytes:
     from PIL import Image
     from skimage import data
 
-    img = Image.fromarray(data.astronaut())
+    img = Image.fromarray(data.astronaut())  # type: ignore[no-untyped-call]
     if scale != 1.0:
         img = img.resize((round(img.width * scale), round(img.height * scale)))
     buf = io.BytesIO()

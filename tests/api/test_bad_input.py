@@ -10,7 +10,7 @@ import json
 import struct
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -80,31 +80,33 @@ def _photo(data: bytes, name: str = "foto.jpg") -> list[tuple[str, tuple[str, by
 
 def _invalid_utf8_multipart(c: TestClient, h: dict[str, str]) -> httpx.Response:
     body, headers = _multipart(b"Goed gedaan \xff\xfe groep 8")
-    return c.post("/v1/screenings", content=body, headers={**h, **headers})
+    return cast(httpx.Response, c.post("/v1/screenings", content=body, headers={**h, **headers}))
 
 
 def _huge_text_multipart(c: TestClient, h: dict[str, str]) -> httpx.Response:
     body, headers = _multipart(b"a" * (5 * MB))
-    return c.post("/v1/screenings", content=body, headers={**h, **headers})
+    return cast(httpx.Response, c.post("/v1/screenings", content=body, headers={**h, **headers}))
 
 
 def _fifty_mb_with_length(c: TestClient, h: dict[str, str]) -> httpx.Response:
     big = b"\0" * (50 * MB)
-    return c.post(
+    response = c.post(
         "/v1/screenings",
         files=[("photos", ("groot.jpg", big, "image/jpeg"))],
         data={"text": "hoi"},
         headers=h,
     )
+    return cast(httpx.Response, response)
 
 
 def _fifty_mb_chunked(c: TestClient, h: dict[str, str]) -> httpx.Response:
     # No Content-Length: the limit must be counted while the body streams in.
-    return c.post(
+    response = c.post(
         "/v1/screenings",
         content=_chunks(50 * MB),
         headers={**h, "Content-Type": "multipart/form-data; boundary=XyZ"},
     )
+    return cast(httpx.Response, response)
 
 
 def _big_precheck_image() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import httpx
 import pytest
@@ -59,7 +60,7 @@ def _new_person(c: TestClient, ctx: Ctx, h: dict[str, str]) -> httpx.Response:
         "role": "pupil",
         "birth_date": "2014-02-03",
     }
-    return c.post("/v1/people", json=body, headers=h)
+    return cast(httpx.Response, c.post("/v1/people", json=body, headers=h))
 
 
 def _override_own_hold(c: TestClient, ctx: Ctx, h: dict[str, str]) -> httpx.Response:
@@ -69,7 +70,7 @@ def _override_own_hold(c: TestClient, ctx: Ctx, h: dict[str, str]) -> httpx.Resp
     if screened.status_code == 200:
         post_id, finding = screened.json()["post_id"], screened.json()["findings"][0]["id"]
     body = {"post_id": post_id, "finding_ids": [finding], "reason": "Het nummer van de school"}
-    return c.post("/v1/overrides", json=body, headers=h)
+    return cast(httpx.Response, c.post("/v1/overrides", json=body, headers=h))
 
 
 ROUTES = [

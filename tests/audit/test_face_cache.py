@@ -24,7 +24,10 @@ from screening.audit.face_cache import (
 )
 from screening.detectors.faces import FaceConsentDetector
 from screening.faces.cache import FaceAnalysis
+from screening.faces.detect import DetectionConfig
+from screening.faces.match import MatchThresholds
 from screening.faces.models import FaceModels
+from screening.faces.quality import RecognizabilityConfig
 from screening.images.intake import DecodedImage, decode_image
 from screening.pipeline import build_face_detector
 from tests.audit.library import astronaut, jpeg
@@ -51,9 +54,9 @@ def detector(tmp_path: Path) -> FaceConsentDetector:
 def analysis(face_models: FaceModels) -> FaceAnalysis:
     detector = FaceConsentDetector(
         face_models,
-        faces_module.DetectionConfig(),
-        faces_module.RecognizabilityConfig(),
-        faces_module.MatchThresholds(0.45, 0.15, 0.7),
+        DetectionConfig(),
+        RecognizabilityConfig(),
+        MatchThresholds(0.45, 0.15, 0.7),
         registry=lambda: pytest.fail("analysis needs no registry"),
     )
     return detector.analyse(decoded(jpeg(astronaut())))

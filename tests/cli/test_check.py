@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -29,8 +30,8 @@ def run(
     )
 
 
-def as_json(proc: subprocess.CompletedProcess[bytes]) -> dict:  # type: ignore[type-arg]
-    return json.loads(proc.stdout)
+def as_json(proc: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(proc.stdout))
 
 
 def test_phone_number_holds_citing_svok_iii_a_3() -> None:

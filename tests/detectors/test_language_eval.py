@@ -175,4 +175,6 @@ def test_report_counts_posts_held_per_expected_kind(pipeline: Pipeline, tmp_path
     assert report.held_by_expected == {"language.threat": [1, 2], "none": [0, 2]}
     text = format_report(report, "en")
     assert "language.threat" in text and "(published: 100.0%)" in text
-    assert report.to_dict()["held_by_expected"]["none"] == {"held": 0, "posts": 2}
+    held_by_expected = report.to_dict()["held_by_expected"]
+    assert isinstance(held_by_expected, dict)
+    assert held_by_expected["none"] == {"held": 0, "posts": 2}

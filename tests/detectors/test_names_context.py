@@ -13,7 +13,8 @@ import pytest
 from spacy.language import Language
 
 from kernel.types import Channel, PostContext
-from screening.detectors.names import NameDetector, load_name_lexicon
+from screening.detectors.names import NameDetector
+from screening.name_lists import load_name_lexicon
 from screening.nlp import analyse
 
 DETECTOR = NameDetector(load_name_lexicon(), registry=None)

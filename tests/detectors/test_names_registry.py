@@ -20,7 +20,8 @@ from consent_store.school_year import SchoolYear
 from kernel.errors import RegistryUnavailableError
 from kernel.settings import Settings
 from kernel.types import Channel, ConsentView, Finding, PostContext
-from screening.detectors.names import NameDetector, load_name_lexicon
+from screening.detectors.names import NameDetector
+from screening.name_lists import load_name_lexicon
 from screening.nlp import analyse
 
 LEXICON = load_name_lexicon()

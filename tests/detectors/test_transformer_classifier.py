@@ -78,6 +78,13 @@ class Keyword:
         return SimpleNamespace(logits=torch.stack([torch.zeros_like(offensive), offensive], 1))
 
 
+def token_id(det: TransformerClassifierDetector, token: str) -> int:
+    """The id of `token` in the detector's tokenizer."""
+    found = det.tokenizer.convert_tokens_to_ids(token)
+    assert isinstance(found, int)  # one token gives one id
+    return found
+
+
 VOCAB = [w for w in tiny.WORDS if w.isalpha() and w != "idioot"]
 
 
@@ -214,7 +221,7 @@ def test_finding_covers_exactly_the_windows_that_fire(
     tokens[position] = "idioot"
     text = " ".join(tokens)
     windows = det.encode(text).windows
-    det.model = Keyword(det.model, det.tokenizer.convert_tokens_to_ids("idioot"))
+    det.model = Keyword(det.model, token_id(det, "idioot"))
     [found] = findings(det, nlp_nl, text)
     first, last = windows[expected_windows[0]], windows[expected_windows[-1]]
     assert found.span is not None
@@ -225,7 +232,7 @@ def test_finding_covers_exactly_the_windows_that_fire(
 
 def test_no_keyword_no_finding(offensive_dir: Path, nlp_nl: Language) -> None:
     det = detector(offensive_dir, transformer_max_tokens=16, transformer_overlap_tokens=4)
-    det.model = Keyword(det.model, det.tokenizer.convert_tokens_to_ids("idioot"))
+    det.model = Keyword(det.model, token_id(det, "idioot"))
     assert findings(det, nlp_nl, " ".join(words(54))) == []
 
 

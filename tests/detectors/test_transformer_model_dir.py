@@ -138,6 +138,14 @@ def _with_toml(text: str) -> Callable[[Path], None]:
     return make
 
 
+def _config_json(text: str) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        folder.mkdir()
+        (folder / "config.json").write_text(text)
+
+    return make
+
+
 def _sharded_missing(folder: Path) -> None:
     _config(folder)
     (folder / "model.safetensors.index.json").write_text(
@@ -152,8 +160,8 @@ FOLDERS: list[tuple[str, Callable[[Path], None], str]] = [
     ("pickle weights", _bin_only, "pickle that can run code"),
     ("missing shard", _sharded_missing, "shards are missing"),
     ("no tokenizer", _no_tokenizer, "has no tokenizer"),
-    ("bad json", lambda f: (f.mkdir(), (f / "config.json").write_text("{")), "as JSON"),
-    ("no id2label", lambda f: (f.mkdir(), (f / "config.json").write_text("{}")), "id2label"),
+    ("bad json", _config_json("{"), "as JSON"),
+    ("no id2label", _config_json("{}"), "id2label"),
     ("bad toml", _with_toml("[labels\n"), "as TOML"),
     ("unknown section", _with_toml("[thresholds]\nx = 1\n"), "may only hold"),
     ("bad label", _with_toml('[labels]\nOFFENSIVE = "insult"\nNOT = ""\n'), "finding kind"),

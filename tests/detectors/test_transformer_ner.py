@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 from spacy.language import Language
@@ -34,7 +35,10 @@ ENTITY_TABLE: list[tuple[list[Word], list[Entity]]] = [
     # IO tags without prefixes: consecutive words of one type are one entity
     ([w(0, 4, "PER"), w(5, 9, "PER"), w(10, 12, "O")], [Entity("PER", 0, 9, 0.9)]),
     # the score is the mean of the words' scores
-    ([w(0, 4, "B-PER", 0.8), w(5, 9, "I-PER", 0.6)], [Entity("PER", 0, 9, pytest.approx(0.7))]),
+    (
+        [w(0, 4, "B-PER", 0.8), w(5, 9, "I-PER", 0.6)],
+        [Entity("PER", 0, 9, cast(float, pytest.approx(0.7)))],
+    ),
     # nothing tagged: nothing found
     ([w(0, 4, "O"), w(5, 9, "O")], []),
     ([], []),

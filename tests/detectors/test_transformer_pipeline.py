@@ -189,7 +189,8 @@ def _no_head(folder: Path) -> None:
 
     tiny.build_classifier(folder)
     config = tiny._config({0: "NOT", 1: "OFFENSIVE"}, 64)
-    BertModel(config, add_pooling_layer=True).save_pretrained(folder)
+    model = BertModel(config, add_pooling_layer=True)  # type: ignore[no-untyped-call]
+    model.save_pretrained(folder)
 
 
 def _ner_as_classifier(folder: Path) -> None:

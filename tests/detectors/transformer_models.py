@@ -1,6 +1,6 @@
 """Tiny BERT models written to a folder, as a school would, for the transformers detectors.
 
-The models are real (BertConfig, save_pretrained, a vocab.txt and BertTokenizerFast) but
+The models are real (BertConfig, save_pretrained, a vocab.txt and BertTokenizer) but
 their weights are set by hand so that their output is known in advance:
 
 * the classifier's head has zero weights and a chosen bias, so it gives every window the
@@ -16,7 +16,11 @@ import math
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from torch import nn
+    from transformers.models.bert.modeling_bert import BertLayer, BertModel
 
 #: Words of the test vocabulary; every one of them is a single token.
 WORDS = (
@@ -79,7 +83,8 @@ HIDDEN = 16
 
 def write_tokenizer(folder: Path, max_length: int | None = None) -> None:
     """A vocab.txt and the fast BERT tokenizer made from it, saved in `folder`."""
-    from transformers import BertTokenizerFast
+    # transformers 5's BertTokenizer is the fast one (BertTokenizerFast is an alias of it).
+    from transformers import BertTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
@@ -89,13 +94,13 @@ def write_tokenizer(folder: Path, max_length: int | None = None) -> None:
     with warnings.catch_warnings():
         # transformers' conversion of a vocab.txt uses a deprecated tokenizers constructor.
         warnings.simplefilter("ignore", DeprecationWarning)
-        BertTokenizerFast.from_pretrained(folder, **kwargs).save_pretrained(folder)
+        BertTokenizer.from_pretrained(folder, **kwargs).save_pretrained(folder)
 
 
 def _config(labels: Mapping[int, str], positions: int) -> Any:
     from transformers import BertConfig
 
-    return BertConfig(
+    return BertConfig(  # type: ignore[no-untyped-call]
         vocab_size=len(VOCAB),
         hidden_size=HIDDEN,
         num_hidden_layers=1,
@@ -111,7 +116,7 @@ def _quiet() -> None:
     # save_pretrained draws progress bars on stderr.
     from transformers.utils import logging
 
-    logging.disable_progress_bar()
+    logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
 
 def write_toml(folder: Path, text: str) -> None:
@@ -148,7 +153,7 @@ def build_classifier(
     config = _config(labels, positions)
     if multi_label:
         config.problem_type = "multi_label_classification"
-    model = BertForSequenceClassification(config)
+    model = BertForSequenceClassification(config)  # type: ignore[no-untyped-call]
     with torch.no_grad():
         model.classifier.weight.zero_()
         model.classifier.bias.copy_(torch.tensor(logits))
@@ -181,7 +186,7 @@ def build_ner(
 
     _quiet()
     torch.manual_seed(0)
-    model = BertForTokenClassification(_config(NER_LABELS, positions))
+    model = BertForTokenClassification(_config(NER_LABELS, positions))  # type: ignore[no-untyped-call]
     # Rows 1.. of a Hadamard matrix: mean 0, variance 1 (LayerNorm leaves them as they are)
     # and orthogonal, so label j's logit is HIDDEN * scale for its own row and 0 otherwise.
     rows = _hadamard(HIDDEN)[1 : 1 + len(NER_LABELS)]
@@ -197,7 +202,7 @@ def build_ner(
         for norm in (emb.LayerNorm, *_layer_norms(bert)):
             norm.weight.fill_(1.0)
             norm.bias.zero_()
-        layer = bert.encoder.layer[0]
+        layer = _first_layer(bert)
         # Zero residual branches make the layer the identity on normalised input.
         for dense in (layer.attention.output.dense, layer.output.dense):
             dense.weight.zero_()
@@ -211,6 +216,11 @@ def build_ner(
     return folder
 
 
-def _layer_norms(bert: Any) -> list[Any]:
-    layer = bert.encoder.layer[0]
+def _first_layer(bert: BertModel) -> BertLayer:
+    """The encoder's first (and only) layer."""
+    return cast("BertLayer", bert.encoder.layer[0])
+
+
+def _layer_norms(bert: BertModel) -> list[nn.LayerNorm]:
+    layer = _first_layer(bert)
     return [layer.attention.output.LayerNorm, layer.output.LayerNorm]

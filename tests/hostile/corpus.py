@@ -565,13 +565,13 @@ def _api_fields() -> Iterator[HostileCase]:
         ],
         "extra": [True, None, {"__proto__": {"admin": True}}],
     }
-    for field, options in body.items():
-        for i, value in enumerate(options):
+    for field, choices in body.items():
+        for i, choice in enumerate(choices):
             yield _case(
                 "api-precheck",
                 "json-fields",
                 f"{field}-{i}",
-                precheck({"text": HOLD_TRIGGER, field: value}),
+                precheck({"text": HOLD_TRIGGER, field: choice}),
             )
     deep = b"[" * 100_000 + b"]" * 100_000
     raw_bodies = {
@@ -735,12 +735,12 @@ def _api_people() -> Iterator[HostileCase]:
             "on": "2025-02-30",
         },
     ]
-    for i, body in enumerate(consents):
+    for i, consent in enumerate(consents):
         call = HttpCall(
             "POST",
             "/v1/people/bestaat-niet/consents",
             headers=(JSON_TYPE,),
-            body=json.dumps(body).encode(),
+            body=json.dumps(consent).encode(),
         )
         yield _case("api-people", "consents", f"toestemming-{i}", call)
     for i, on in enumerate(["2025-02-30", "morgen", "0000-01-01", "%00", "9" * 100]):
@@ -892,9 +892,9 @@ def _api_headers() -> Iterator[HostileCase]:
         "half": b"application/",
         "lang": b"application/json; x=" + b"a" * 10_000,
     }
-    for name, value in types.items():
+    for name, content_type in types.items():
         headers: tuple[tuple[bytes, bytes], ...] = (
-            () if value is None else ((b"Content-Type", value),)
+            () if content_type is None else ((b"Content-Type", content_type),)
         )
         call = HttpCall("POST", "/v1/precheck", key="all", headers=headers, body=body)
         yield _case("api-headers", "content-type", name, call)

@@ -41,7 +41,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
+
+import pytest
 
 from tests.audit.http_server import Route, Site, serve
 from tests.hostile.cases import (
@@ -87,6 +89,9 @@ _CLEARED_ENV = (
 #: In a header value: a key of the campaign's service, by role ("all" has every role,
 #: "revoked" is revoked); `{key-id:all}` is its public part, `{key:all:-1}` one character short.
 _KEY_TOKEN = re.compile(rb"\{key(-id)?:([a-z_]+)(?::(-?\d+))?\}")
+
+_App = TypeVar("_App")
+_Built = TypeVar("_Built")
 
 
 class CaseTimeout(BaseException):
@@ -226,34 +231,36 @@ def _shared_pipelines() -> Iterator[Callable[[], None]]:
         if True in built:
             shared(faces=True)
 
-    pipeline_module.build_pipeline = shared  # type: ignore[assignment]
-    worker_module.build_pipeline = shared  # type: ignore[assignment]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        # The audit's worker module holds its own reference to build_pipeline.
+        patch.setattr(pipeline_module, "build_pipeline", shared)
+        patch.setattr(worker_module, "build_pipeline", shared)
         yield reset
-    finally:
-        pipeline_module.build_pipeline = real
-        worker_module.build_pipeline = real
 
 
 @contextlib.contextmanager
 def _command_built_once() -> Iterator[None]:
     """Typer's CliRunner turns the app into a click command on every call (two thirds of a
     short case's time); the `screening` script does it once per process, and so does this."""
+    import typer.main
     import typer.testing
 
-    original = typer.testing._get_command
-    built: dict[int, Any] = {}
+    # typer.testing calls typer.main.get_command under its own (private) name, _get_command.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", _once_per_app(typer.main.get_command))
+        yield
 
-    def get_command(app: Any) -> Any:
+
+def _once_per_app(build: Callable[[_App], _Built]) -> Callable[[_App], _Built]:
+    """`build`, called once per app (told apart by identity); later calls get that result."""
+    built: dict[int, _Built] = {}
+
+    def once(app: _App) -> _Built:
         if id(app) not in built:
-            built[id(app)] = original(app)
+            built[id(app)] = build(app)
         return built[id(app)]
 
-    typer.testing._get_command = get_command
-    try:
-        yield
-    finally:
-        typer.testing._get_command = original
+    return once
 
 
 @contextlib.contextmanager

@@ -83,6 +83,6 @@ def test_conllu_layers_and_joined_compound_lemmas(nlp_nl: Language, tmp_path: Pa
 
 
 def test_split_every_tenth_goes_to_dev() -> None:
-    train, dev = split_every(list(range(25)))  # type: ignore[arg-type]
+    train, dev = split_every(list(range(25)))
     assert dev == [9, 19]
     assert len(train) == 23

@@ -44,7 +44,7 @@ from tests.web.test_journeys import (  # noqa: F401 (fixtures, used by name)
 from tests.web.test_journeys_registry import Checks
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import FilePayload, Page
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +89,7 @@ def _officer_pages(page: Page, live: Server, checks: Checks) -> str:
     checks.page(page, "a11y-04-check-form-error", "the check form with a field error")
 
     page.get_by_label("Publicatiedatum").fill(date.today().strftime("%d-%m-%Y"))
-    page.get_by_label("Foto's").set_input_files(photo_payload())  # type: ignore[arg-type]
+    page.get_by_label("Foto's").set_input_files(photo_payload())
     page.get_by_label("Kanaal").select_option("instagram")
     page.get_by_role("button", name="Controleren").click()
     expect(page.locator(".verdict")).to_have_class("verdict verdict-hold")
@@ -153,12 +153,12 @@ def _registry_pages(page: Page, live: Server, checks: Checks) -> None:
     assert template.ok
     header = template.body()
     bad = header + b"9101;Fout;directeur;31-02-2013;;;;sociale media;2025-2026;ja;oma;;x\r\n"
-    upload.set_input_files(_csv("fouten.csv", bad))  # type: ignore[arg-type]
+    upload.set_input_files(_csv("fouten.csv", bad))
     send.click()
     expect(page.locator("#import-errors")).to_contain_text("rol 'directeur' is onbekend")
     checks.page(page, "a11y-17-import-errors", "the import errors")
     big = header + b"#" * (MAX_IMPORT_BYTES + 1)
-    upload.set_input_files(_csv("te-groot.csv", big))  # type: ignore[arg-type]
+    upload.set_input_files(_csv("te-groot.csv", big))
     send.click()
     expect(page.get_by_role("alert").first).to_contain_text("MB")
     checks.page(page, "a11y-18-import-too-large", "the import page with a too-large file (413)")
@@ -166,7 +166,7 @@ def _registry_pages(page: Page, live: Server, checks: Checks) -> None:
         b"9001;Noor Visser;leerling;02-02-2013;De Korre;6B;;sociale media;"
         b"2025-2026;gegeven;ouder;01-09-2025;formulier 2025\r\n"
     )
-    upload.set_input_files(_csv("toestemmingen.csv", good))  # type: ignore[arg-type]
+    upload.set_input_files(_csv("toestemmingen.csv", good))
     send.click()
     expect(page.locator("ul.changes")).to_contain_text("9001")
     checks.page(page, "a11y-19-import-preview", "the import preview")
@@ -175,7 +175,7 @@ def _registry_pages(page: Page, live: Server, checks: Checks) -> None:
     checks.page(page, "a11y-20-import-done", "the import result")
 
 
-def _csv(name: str, data: bytes) -> dict[str, Any]:
+def _csv(name: str, data: bytes) -> FilePayload:
     return {"name": name, "mimeType": "text/csv", "buffer": data}
 
 

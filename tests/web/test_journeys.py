@@ -41,7 +41,7 @@ from kernel.types import Box, Channel, ImageInput, Post
 from tests.web.conftest import astronaut_jpeg, web_settings
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, FilePayload, Page, ViewportSize
 
     from tests.conftest import Browsers
 
@@ -51,7 +51,7 @@ CHROMIUM = Path(os.environ.get("SCREENING_CHROMIUM", "/usr/bin/chromium"))
 POST_TEXT = "Vandaag was het ruimtevaartdag op school! Kijk eens wie er langskwam."
 PERSON_ID = "A1"
 PERSON_NAME = "Eileen Collins"
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 
 
 def _browser_or_skip() -> None:
@@ -189,7 +189,7 @@ def sign_in(page: Page, server: Server, key: str, path: str = "/") -> None:
     expect(page.get_by_text("Ingelogd als")).to_be_visible()
 
 
-def photo_payload() -> dict[str, Any]:
+def photo_payload() -> FilePayload:
     return {"name": "astronaut.jpg", "mimeType": "image/jpeg", "buffer": astronaut_jpeg()}
 
 
@@ -203,7 +203,7 @@ def wait_for_photos(page: Page) -> None:
 
 def screen_post(
     page: Page,
-    photo: dict[str, Any] | None = None,
+    photo: FilePayload | None = None,
     *,
     text: str = POST_TEXT,
     hold: bool = False,
@@ -213,7 +213,7 @@ def screen_post(
     from playwright.sync_api import expect
 
     page.get_by_label("Tekst van het bericht").fill(text)
-    page.get_by_label("Foto's").set_input_files(photo or photo_payload())  # type: ignore[arg-type]
+    page.get_by_label("Foto's").set_input_files(photo or photo_payload())
     page.get_by_label("Kanaal").select_option("instagram")
     page.get_by_role("button", name="Controleren").click()
     if hold:
@@ -261,7 +261,7 @@ def enrolled(server: Server, browser: Browser, shots: list[Path]) -> None:
         page.get_by_role("link", name=PERSON_NAME).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"{PERSON_NAME} ({PERSON_ID})")
         expect(page.get_by_text("Nog geen gezicht ingeschreven.")).to_be_visible()
-        page.get_by_label("Pasfoto('s)").set_input_files(photo_payload())  # type: ignore[arg-type]
+        page.get_by_label("Pasfoto('s)").set_input_files(photo_payload())
         page.get_by_role("button", name="Inschrijven").click()
         expect(page.get_by_text("1 gezicht(en) ingeschreven.").first).to_be_visible()
         shoot(page, shots, "00-registry-face-enrolled")
@@ -417,7 +417,7 @@ def test_drop_photos_and_the_size_warning(server: Server, new_page: Any, shots: 
 
     page = new_page()
     sign_in(page, server, server.officer_key)
-    page.get_by_label("Foto's").set_input_files(photo_payload())  # type: ignore[arg-type]
+    page.get_by_label("Foto's").set_input_files(photo_payload())
     # A photo dropped on the zone is added to the one already chosen.
     page.evaluate(
         """() => {

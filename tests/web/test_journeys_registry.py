@@ -216,7 +216,7 @@ def test_consent_is_checked_when_it_is_entered(
 
     # Now the face form is open; the enrolment shows in her history.
     expect(page.locator("#faces-blocked")).to_have_count(0)
-    page.get_by_label("Pasfoto('s)").set_input_files(photo_payload())  # type: ignore[arg-type]
+    page.get_by_label("Pasfoto('s)").set_input_files(photo_payload())
     page.get_by_role("button", name="Inschrijven").click()
     expect(page.locator("#gezicht .alert-success")).to_have_text("1 gezicht(en) ingeschreven.")
     history = page.locator("table.history tbody tr").first
