@@ -141,6 +141,8 @@ NEGATIVE_CUES = _set(
     "oppassen pas opletten let merken gewaarschuwd wacht wachten volgende bang graf weg rot "
     "oprotten opdonderen kapot dood"
 )
+#: "Let op:", "Pas op!" heading a notice (`_notice`).
+NOTICE_HEADS = _set("let pas")
 #: What makes a clause worth the learned scorer's judgement when no rule fired in it.
 CUE_CLASSES = _set(
     "violence hatred dehumanising derogatory derogatory_verb insult abusive_word cue weapon "
@@ -153,10 +155,15 @@ GROUP_CUES = _set("protected group_reference")
 #: needs a curse; an insult a demeaning word, a curse or a threat word; hate a group or a
 #: demeaning word -- a violence or exclusion word alone is no hate ("De kinderen uit groep 3
 #: zijn dol op dieren": "uit" is the only cue, "dieren" comes after "op").
+#: (2.4) Cues made by a construction of several words, not by one word (`Construction`):
+#: exclusion of someone ("niemand wil met jou ...", "jij hoort niet bij ons") can carry an
+#: insult, menace without a word of violence ("ik weet in welke bus jij zit", "jij en ik")
+#: a threat. Hate still needs a group or a demeaning word.
+CONSTRUCTION_FILES = {"exclusion_of_one.txt": "exclusion_of_one", "menace.txt": "menace"}
 CUES_FOR_LABEL = {
-    "threat": CUE_CLASSES,
+    "threat": CUE_CLASSES | _set("menace"),
     "hate": DEMEANING | GROUP_CUES,
-    "insult": CUE_CLASSES - GROUP_CUES,
+    "insult": (CUE_CLASSES - GROUP_CUES) | _set("exclusion_of_one"),
     "profanity": _set("abusive_word"),
 }
 
@@ -257,8 +264,9 @@ class Reading:
     """What the clause rules found in a post, and what the learned scorer should know."""
 
     hits: tuple[ClauseHit, ...]
-    #: Clauses with a word the lists know can hurt (or a protected group): where the learned
-    #: scorer may report what no rule matched.
+    #: Clauses with a word the lists know can hurt (or a protected group), or (2.4) a
+    #: construction of exclusion or menace: where the learned scorer may report what no rule
+    #: matched.
     cued: tuple[tuple[int, int, frozenset[str]], ...] = ()
     framed: bool = False  # sport, games, fiction or history: violence is play or story
     negated: tuple[tuple[int, int], ...] = ()  # clauses a negation kept a rule from firing in
@@ -358,6 +366,117 @@ class Lexeme:
             ):
                 return entry
         return bare
+
+
+#: Slots of a construction that stand for a kind of word, not for the word itself.
+_SLOT_CLASSES = frozenset(("YOU", "PERS", "SOMEONE", "NEG"))
+_GROUP_CLASSES = frozenset(("protected", "other_group", "group_reference"))
+_CLAUSE_END = "END"
+#: A person by a pronoun, in a construction ("ik weet waar hij traint").
+_PERSON_WORDS = _set("hij zij ze hem")
+#: Possessives of the addressee: always ("jouw"), or before a noun ("je fiets").
+OWNERS = _set("jouw uw")
+POSSIBLE_OWNERS = _set("je jullie")
+
+
+class Construction:
+    """Words in a fixed order within one clause, other words allowed between them (2.4).
+
+    A line of `clauses/menace.txt` or `clauses/exclusion_of_one.txt`: slots separated by
+    spaces; a slot is alternatives separated by "|"; an alternative of words joined by "_"
+    must be consecutive. `YOU` is a word of the addressee, possessive included ("je fiets");
+    `PERS` the addressee or a person aimed at (a name, "hij", "die conciërge", "je zusje";
+    not "jouw" or the "je" of "je fiets"); `SOMEONE` a person, a group or "iedereen"; `NEG` a
+    negation; `END` the end of the clause. A slot with a leading "-" names words that may not
+    follow ("hoort ... niet bij -te": not the modal "jij hoort er niet bij te zitten"); first
+    in the line, words the clause may not have at all. A word matches the token as written
+    or its lemma.
+    """
+
+    def __init__(self, line: str, where: str) -> None:
+        self.where = where
+        #: (alternatives, whether they must be absent from here on)
+        self.slots = tuple(
+            (
+                tuple(tuple(alt.split("_")) for alt in slot.removeprefix("-").split("|")),
+                slot.startswith("-"),
+            )
+            for slot in line.split()
+        )
+        #: Per slot of plain words, the words one of which the clause must have: most lines
+        #: are ruled out by a set lookup, without walking the clause.
+        self.needs = tuple(
+            frozenset(alt[0] for alt in alternatives)
+            for alternatives, absent in self.slots
+            if not absent
+            and not any(w in _SLOT_CLASSES | {_CLAUSE_END} for a in alternatives for w in a)
+        )
+
+    def match(self, clause: Sequence[_Tok], words: frozenset[str] | None = None) -> bool:
+        """Whether every slot is found in the clause, in order (and no excluded word).
+        `words` are the clause's words as written and their lemmas, if known."""
+        if words is not None and not all(need & words for need in self.needs):
+            return False
+        pos = 0
+        for alternatives, absent in self.slots:
+            if alternatives == ((_CLAUSE_END,),):
+                if pos < len(clause):
+                    return False
+                continue
+            end = _earliest_end(clause, pos, alternatives)
+            if absent:
+                if end is not None:
+                    return False
+                continue
+            if end is None:
+                return False
+            pos = end
+        return True
+
+
+def _earliest_end(
+    clause: Sequence[_Tok], pos: int, slot: tuple[tuple[str, ...], ...]
+) -> int | None:
+    """Where the first occurrence of any alternative of `slot` at or after `pos` ends."""
+    for start in range(pos, len(clause)):
+        for alt in slot:
+            end = start + len(alt)
+            if end <= len(clause) and all(
+                _slot_word(w, clause, start + k) for k, w in enumerate(alt)
+            ):
+                return end
+    return None
+
+
+def _slot_word(word: str, clause: Sequence[_Tok], k: int) -> bool:
+    tok = clause[k]
+    if word not in _SLOT_CLASSES:
+        return word in (tok.low, tok.lemma)
+    if word == "NEG":
+        return tok.low in NEGATIONS
+    if word == "YOU":
+        return tok.low in YOU
+    # "jouw tosti", "je fiets": the owner of a thing is not the one aimed at.
+    owner = tok.low in OWNERS or (
+        tok.low in POSSIBLE_OWNERS
+        and k + 1 < len(clause)
+        and clause[k + 1].pos == "NOUN"
+        and clause[k + 1].low not in BODY_PARTS | TIME_WORDS  # "ik je morgen", "je kop"
+    )
+    if not owner and (tok.classes.keys() & {"you", "person"} or tok.low in _PERSON_WORDS):
+        return True
+    return word == "SOMEONE" and (
+        tok.low == "iedereen" or bool(tok.classes.keys() & _GROUP_CLASSES)
+    )
+
+
+def _notice(toks: Sequence[_Tok], clause: Sequence[_Tok]) -> bool:
+    """(2.4) "Let op:" or "Pas op!" opening a sentence heads a notice ("Let op: morgen gym"),
+    not a menace ("let maar op", "..., let op"): its "let"/"pas" is no cue."""
+    if len(clause) != 2 or clause[0].low not in NOTICE_HEADS or clause[1].low != "op":
+        return False
+    after = clause[-1].i + 1
+    return clause[0].sentence_start and after < len(toks) and toks[after].low in (":", "!")
 
 
 def _before_a_thing(clause: list[_Tok], k: int) -> bool:
@@ -464,6 +583,11 @@ class ClauseRules:
         self.sport_endings = tuple(e for e in sport if len(e) >= 4)
         self.body_violence = verbs("body_violence.txt")
         self.relegation = nouns("relegation_places.txt")
+        self.constructions = tuple(
+            (cls, Construction(line, f"{file}:{number}"))
+            for file, cls in CONSTRUCTION_FILES.items()
+            for number, line in read_lines(folder / file)
+        )
 
     # -- reading the doc --------------------------------------------------------------------
 
@@ -509,6 +633,7 @@ class ClauseRules:
 
     def _classify(self, toks: list[_Tok], clause: list[_Tok]) -> None:
         words = frozenset(t.low for t in clause)
+        notice = _notice(toks, clause)
         for k, t in enumerate(clause):
             if not any(c.isalpha() for c in t.low):
                 continue
@@ -612,7 +737,9 @@ class ClauseRules:
             elif hit is not None and prev not in PREPOSITIONS | POSSESSIVES | HAVE_BE:
                 # a slur, a strong insult, profanity ("heeft kanker" is the disease)
                 t.classes["abusive_word"] = hit.entry
-            if t.low in self.exclusion or t.low in DEATH_WORDS or t.low in NEGATIVE_CUES:
+            if (
+                t.low in self.exclusion or t.low in DEATH_WORDS or t.low in NEGATIVE_CUES
+            ) and not notice:
                 t.classes["cue"] = t.low
             for cls, lex in (
                 ("weapon", self.weapons),
@@ -793,6 +920,12 @@ class ClauseRules:
                     )
                     # "een dom idee", "die stomme wekker": said of a thing
                     and not (c in ("derogatory", "insult") and _before_a_thing(clause, k))
+                )
+                lemmas = clause_words | frozenset(t.lemma for t in clause)
+                cues |= frozenset(
+                    cls
+                    for cls, construction in self.constructions
+                    if construction.match(clause, lemmas)
                 )
                 if cues:
                     cued.append((clause[0].start, clause[-1].end, cues))

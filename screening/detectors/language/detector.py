@@ -23,10 +23,11 @@ Three layers, each named in the evidence:
    confirms a rule ("learned scorer agrees: p(hate) = 0.98") or, where no rule fired, reports
    a window on its own ("learned scorer") when its probability reaches
    `SCREENING_LANGUAGE_SCORER_MIN` and the window holds a word the lists know can hurt (a
-   group, an insult, a violence or harm word, a slur) -- never in a clause where a rule would
-   have fired but for a negation ("ik haat vrouwen niet"): the scorer reads words, not
-   structure. Unleashed on every window it would also hold ordinary school posts
-   ("Vragen? Stuur een mail naar ...").
+   group, an insult, a violence or harm word, a slur) or, since 2.4, a construction of
+   exclusion ("niemand wil met jou ...") or menace ("ik weet waar jij ...") that can carry
+   the scorer's insult or threat -- never in a clause where a rule would have fired but for
+   a negation ("ik haat vrouwen niet"): the scorer reads words, not structure. Unleashed on
+   every window it would also hold ordinary school posts ("Vragen? Stuur een mail naar ...").
 
 What keeps harmless posts harmless: negation ("je bent geen idioot", "ik haat vrouwen niet"),
 counter-speech (a cue such as "scheldwoord", "discriminatie", "aangifte" with the abuse quoted,
@@ -129,7 +130,7 @@ class OffensiveLanguageDetector(TextDetector):
     """Insults, threats, hate and profanity, robust to disguise and to Dutch negation."""
 
     name: ClassVar[str] = "offensive_language"
-    version: ClassVar[str] = "2.3"
+    version: ClassVar[str] = "2.4"
 
     def __init__(
         self,
