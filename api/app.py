@@ -64,6 +64,8 @@ def _build_in_background(app: FastAPI, settings: Settings) -> None:
         )
         log.error("service could not start: %s", type(exc).__name__)
         return
+    # Expired sign-ins and photos go now and every minute, also while nobody uses the service.
+    app.state.services.start_housekeeping()
     try:
         # Batches left unfinished by the last run continue (in process); expired ones go.
         batch_service(app.state, app.state.services)

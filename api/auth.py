@@ -1,4 +1,4 @@
-"""Who is calling: API keys with roles (stored hashed) and the web page's sign-in sessions.
+"""Who is calling: API keys with roles, stored hashed (web sign-ins are in `api.sessions`).
 
 A raw key looks like `sps_<id>_<secret>`: the id finds the row, the SHA-256 of the whole key
 is compared in constant time with the stored one. The secret is 32 random bytes, so a plain
@@ -23,7 +23,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from consent_store.access_schema import ApiKeyRow
-from consent_store.database import WRITE_OPTION, create_registry_engine, database_url
+from consent_store.database import (
+    WRITE_OPTION,
+    create_registry_engine,
+    database_url,
+    lock_for_writing,
+)
 from consent_store.database import unavailable_on_error as _unavailable
 from kernel.errors import InputError, NotFoundError
 from kernel.settings import Settings
@@ -109,6 +114,21 @@ def _roles_of(text: str) -> frozenset[Role]:
     return frozenset(Role(r) for r in text.split(",") if r)
 
 
+def _new_key(name: str, roles: frozenset[Role]) -> tuple[ApiKey, str, ApiKeyRow]:
+    """A fresh key: the key, its raw secret (shown once) and the row that keeps its hash."""
+    key_id = secrets.token_hex(6)
+    raw = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+    row = ApiKeyRow(
+        id=key_id,
+        name=name,
+        roles=_roles_text(roles),
+        key_sha256=_digest(raw),
+        created_at=datetime.now(UTC),
+        revoked_at=None,
+    )
+    return ApiKey(key_id, name, roles), raw, row
+
+
 #: How long a verified key is trusted without asking the database again. A key revoked by
 #: this process stops at once; one revoked by another process (`screening keys revoke`)
 #: within this many seconds.
@@ -154,20 +174,25 @@ class KeyStore:
         role_set = frozenset(Role(r) for r in roles)
         if not role_set:
             raise InputError("give at least one role", "geef minstens één rol")
-        key_id = secrets.token_hex(6)
-        raw = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+        key, raw, row = _new_key(clean, role_set)
         with _unavailable(self._url), Session(self._writer) as s, s.begin():
-            s.add(
-                ApiKeyRow(
-                    id=key_id,
-                    name=clean,
-                    roles=_roles_text(role_set),
-                    key_sha256=_digest(raw),
-                    created_at=datetime.now(UTC),
-                    revoked_at=None,
-                )
-            )
-        return ApiKey(key_id, clean, role_set), raw
+            s.add(row)
+        return key, raw
+
+    def create_first(self, name: str, roles: Iterable[Role]) -> tuple[ApiKey, str] | None:
+        """A first key if the registry has no key at all (revoked ones count), else None.
+
+        One transaction that other writers wait for (SQLite's BEGIN IMMEDIATE, an advisory
+        lock on PostgreSQL): of several services starting at once on one registry, exactly
+        one makes and prints a first key.
+        """
+        key, raw, row = _new_key(name, frozenset(roles))
+        with _unavailable(self._url), Session(self._writer) as s, s.begin():
+            lock_for_writing(s.connection())
+            if s.scalar(select(ApiKeyRow.id).limit(1)) is not None:
+                return None
+            s.add(row)
+        return key, raw
 
     def cached(self, raw: str) -> ApiKey | None:
         """The key for a raw secret if it was verified in the last few seconds (no I/O)."""
@@ -197,12 +222,6 @@ class KeyStore:
             self._verified[digest] = (key, time.monotonic())
         return key
 
-    def is_active(self, key_id: str) -> bool:
-        """Whether the key exists and is not revoked."""
-        with _unavailable(self._url), Session(self._engine) as s:
-            row = s.get(ApiKeyRow, key_id)
-            return row is not None and row.revoked_at is None
-
     def list(self) -> builtins.list[KeyInfo]:
         """Every key, revoked ones included, oldest first."""
         with _unavailable(self._url), Session(self._engine) as s:
@@ -229,67 +248,3 @@ class KeyStore:
         with _unavailable(self._url), Session(self._engine) as s:
             found = s.scalar(select(ApiKeyRow.id).where(ApiKeyRow.revoked_at.is_(None)).limit(1))
             return found is not None
-
-
-@dataclass
-class _Session:
-    key: ApiKey
-    expires: float
-    csrf: str
-
-
-class SessionStore:
-    """Web sign-in sessions, in memory: a random token per sign-in, expiring after a while.
-
-    In memory on purpose: a restart signs everyone out, and nothing about a session ever
-    reaches the disk.
-    """
-
-    def __init__(self, minutes: int = 480) -> None:
-        self._ttl = minutes * 60.0
-        self._sessions: dict[str, _Session] = {}
-        self._lock = threading.Lock()
-
-    def create(self, key: ApiKey) -> str:
-        """A new session for `key`; returns the token for the cookie."""
-        token = secrets.token_urlsafe(32)
-        now = time.monotonic()
-        with self._lock:
-            self._expire(now)
-            self._sessions[token] = _Session(key, now + self._ttl, secrets.token_urlsafe(24))
-        return token
-
-    def resolve(self, token: str) -> ApiKey | None:
-        """The key a live session belongs to, or None."""
-        session = self._live(token)
-        return session.key if session else None
-
-    def csrf_token(self, token: str) -> str | None:
-        """The session's CSRF token (for forms), or None for an unknown or expired session."""
-        session = self._live(token)
-        return session.csrf if session else None
-
-    def end(self, token: str) -> None:
-        """Sign out: forget the session."""
-        with self._lock:
-            self._sessions.pop(token, None)
-
-    def end_key(self, key_id: str) -> None:
-        """Forget every session of one key (after it was revoked)."""
-        with self._lock:
-            for token in [t for t, s in self._sessions.items() if s.key.id == key_id]:
-                del self._sessions[token]
-
-    def _live(self, token: str) -> _Session | None:
-        with self._lock:
-            session = self._sessions.get(token)
-            if session is None:
-                return None
-            if session.expires <= time.monotonic():
-                del self._sessions[token]
-                return None
-            return session
-
-    def _expire(self, now: float) -> None:
-        for token in [t for t, s in self._sessions.items() if s.expires <= now]:
-            del self._sessions[token]

@@ -60,6 +60,9 @@ def fast_commit_engine(url: str) -> Engine:
     registry keeps for consent records) would cost more than screening the text. With
     SQLite's WAL in NORMAL mode a commit survives a crash of the service, and only a power
     loss can lose the last rows; an override of such a post then asks for a new screening.
+    The web sessions and the photo outputs (`api.sessions`, `api.outputs`) use it too: a
+    power loss costs a sign-in or a download link. What they delete (photos: personal data)
+    SQLite overwrites with zeros instead of leaving it in free pages (secure_delete).
     """
     engine = create_registry_engine(url)
     if engine.dialect.name == "sqlite":
@@ -68,6 +71,7 @@ def fast_commit_engine(url: str) -> Engine:
         def _normal_sync(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA secure_delete = ON")
             cursor.close()
 
     return engine

@@ -91,10 +91,8 @@ async def _verified_key(request: Request, services: Services, raw: str | None) -
     else:
         token = request.cookies.get(SESSION_COOKIE)
         if token and _cookie_allowed(request):
-            key = services.sessions.resolve(token)
-            if key is not None and not await run_in_threadpool(services.keys.is_active, key.id):
-                services.sessions.end_key(key.id)
-                key = None
+            # In the database (shared by every process); a revoked key's sessions end here.
+            key = await run_in_threadpool(services.sessions.resolve, token)
     if key is None:
         raise NotAuthenticatedError(
             "sign in: send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",

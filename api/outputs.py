@@ -1,37 +1,61 @@
 """Annotated and redacted photos of screened drafts, downloadable for a short while.
 
-Held in memory for `output_minutes` and rendered on first download (most screenings are
-never downloaded, and rendering a 12-megapixel photo twice costs more than screening it).
-Nothing reaches the disk unless the operator sets `retention_days`: then both pictures are
-rendered at once, written to `<data_dir>/retained/<post_id>/` (owner-only) and deleted after
-that many days.
+Held in the registry database for `output_minutes` (so that every process of the service,
+on one machine or several, can serve them) and rendered on first download (most screenings
+are never downloaded, and rendering a 12-megapixel photo twice costs more than screening
+it); a rendered picture is kept with its photo, so no process renders it twice. Expired
+screenings are deleted at the next screening and by the service's housekeeping (every
+minute), and the oldest go first beyond `MAX_HELD_BYTES`. The photos are personal data:
+on SQLite their pages are overwritten when deleted (`secure_delete`). With `retention_days`
+both pictures are also rendered at once, written to `<data_dir>/retained/<post_id>/`
+(owner-only) and deleted after that many days.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
-import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 from PIL import Image
+from sqlalchemy import CursorResult, Engine, delete, func, select, update
+from sqlalchemy.orm import Session
 
+from consent_store.database import WRITE_OPTION, unavailable_on_error
+from consent_store.state_schema import OutputPhotoRow, OutputRow
 from kernel.settings import Settings
-from kernel.types import Decision, ImageInput
+from kernel.types import (
+    Box,
+    Decision,
+    Evidence,
+    Finding,
+    ImageInput,
+    ImageRegion,
+    RatedFinding,
+    Severity,
+)
 from screening.images.render import annotate, photo_findings, redact
 from screening.messages import Lang
 
 OutputKind = Literal["annotated", "redacted"]
 OUTPUT_KINDS: tuple[OutputKind, ...] = ("annotated", "redacted")
-#: Memory the held photos may take; the oldest screenings are dropped beyond it.
+#: Bytes the held photos may take; the oldest screenings are deleted beyond it.
 MAX_HELD_BYTES = 512 * 1024 * 1024
 _POST_ID_RE = re.compile(r"^[0-9a-f]{20}$")
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -42,21 +66,43 @@ class RenderedImage:
     media_type: str
 
 
-@dataclass
-class _Held:
-    decision: Decision
-    images: tuple[ImageInput, ...]
-    unreadable: frozenset[int]
-    lang: Lang
-    expires: float
-    owner: str | None
-    rendered: dict[tuple[int, str], RenderedImage] = field(default_factory=dict)
+def _marks(decision: Decision, index: int) -> str:
+    """What is drawn on one photo, as JSON: the boxes of its faces and of text written in it,
+    with the names the annotated photo shows."""
+    return json.dumps(
+        [
+            {
+                "kind": r.finding.kind,
+                "box": [box.left, box.top, box.right, box.bottom],
+                "severity": r.severity.value,
+                "name": r.finding.person_name,
+            }
+            for r in photo_findings(decision, index)
+            if r.finding.region is not None and (box := r.finding.region.box) is not None
+        ],
+        ensure_ascii=False,
+    )
 
-    @property
-    def size(self) -> int:
-        return sum(len(i.data) for i in self.images) + sum(
-            len(r.data) for r in self.rendered.values()
+
+def _findings(marks: str, index: int) -> list[RatedFinding]:
+    """The findings `_marks` wrote, enough to draw them again."""
+    return [
+        RatedFinding(
+            id=f"m{n}",
+            finding=Finding(
+                kind=m["kind"],
+                detector="outputs",
+                detector_version="1",
+                score=1.0,
+                evidence=Evidence(explanation=""),
+                region=ImageRegion(index, Box(*m["box"])),
+                person_name=m["name"],
+            ),
+            severity=Severity(m["severity"]),
+            articles=(),
         )
+        for n, m in enumerate(json.loads(marks))
+    ]
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -75,26 +121,28 @@ def _encode(img: Image.Image, png: bool) -> RenderedImage:
     return RenderedImage(buf.getvalue(), "image/jpeg")
 
 
-def _render(held: _Held, index: int, kind: OutputKind) -> RenderedImage:
-    image = held.images[index]
-    findings = photo_findings(held.decision, index)
-    picture = (
-        annotate(image.data, findings, held.lang)
-        if kind == "annotated"
-        else redact(image.data, findings)
-    )
-    return _encode(picture, image.name.lower().endswith(".png"))
+def _media_type(name: str) -> str:
+    return "image/png" if name.lower().endswith(".png") else "image/jpeg"
+
+
+def _render(
+    data: bytes, name: str, findings: Sequence[RatedFinding], lang: Lang, kind: OutputKind
+) -> RenderedImage:
+    picture = annotate(data, findings, lang) if kind == "annotated" else redact(data, findings)
+    return _encode(picture, _media_type(name) == "image/png")
 
 
 class OutputStore:
-    """Photos of recent screenings, by post id and photo index."""
+    """Photos of recent screenings, by post id and photo index, in the registry database."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._ttl = settings.output_minutes * 60.0
+    def __init__(self, settings: Settings, engine: Engine, clock: Clock = utcnow) -> None:
+        self._ttl = timedelta(minutes=settings.output_minutes)
         self._retention_days = settings.retention_days
         self._retained_dir = settings.data_dir / "retained"
-        self._held: OrderedDict[str, _Held] = OrderedDict()
-        self._lock = threading.Lock()
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._url = engine.url.render_as_string(hide_password=True)
+        self._clock = clock
 
     def put(
         self,
@@ -104,85 +152,154 @@ class OutputStore:
         lang: Lang,
         owner: str | None = None,
     ) -> None:
-        """Hold a screening's photos (in memory; on disk too when retention is on).
+        """Hold a screening's photos (in the database; on disk too when retention is on).
 
         `owner` is the id of the key that screened them: only that key may download them.
         """
-        unreadable = frozenset(
+        unreadable = {
             r.finding.region.image_index
             for r in decision.findings
             if r.finding.kind == "image.unreadable" and r.finding.region is not None
-        )
-        held = _Held(decision, images, unreadable, lang, time.monotonic() + self._ttl, owner)
+        }
+        photos = [
+            OutputPhotoRow(
+                post_id=post_id,
+                position=n,
+                name=image.name,
+                readable=n not in unreadable,
+                data=image.data,
+                marks=_marks(decision, n),
+                annotated=None,
+                redacted=None,
+            )
+            for n, image in enumerate(images)
+        ]
         if self._retention_days > 0:
-            self._retain(post_id, held)
-        with self._lock:
-            self._expire()
-            self._held[post_id] = held
-            total = sum(h.size for h in self._held.values())
-            while total > MAX_HELD_BYTES and len(self._held) > 1:
-                _, dropped = self._held.popitem(last=False)
-                total -= dropped.size
+            self._retain(post_id, photos, lang, owner)
+        now = self._clock()
+        size = sum(len(p.data) + len(p.annotated or b"") + len(p.redacted or b"") for p in photos)
+        with unavailable_on_error(self._url), Session(self._writer) as s, s.begin():
+            s.execute(delete(OutputRow).where(OutputRow.expires_at <= now))
+            s.add(
+                OutputRow(
+                    post_id=post_id,
+                    owner=owner,
+                    lang=lang,
+                    size=size,
+                    created_at=now,
+                    expires_at=now + self._ttl,
+                )
+            )
+            s.flush()
+            s.add_all(photos)
+            s.flush()
+            self._bound(s, post_id)
+
+    @staticmethod
+    def _bound(s: Session, newest: str) -> None:
+        """Delete the oldest screenings while all of them take more than MAX_HELD_BYTES."""
+        total = int(s.scalar(select(func.coalesce(func.sum(OutputRow.size), 0))) or 0)
+        if total <= MAX_HELD_BYTES:
+            return
+        oldest = s.execute(
+            select(OutputRow.post_id, OutputRow.size)
+            .where(OutputRow.post_id != newest)
+            .order_by(OutputRow.created_at, OutputRow.post_id)
+        )
+        dropped = []
+        for post_id, size in oldest:
+            if total <= MAX_HELD_BYTES:
+                break
+            dropped.append(post_id)
+            total -= size
+        if dropped:
+            s.execute(delete(OutputRow).where(OutputRow.post_id.in_(dropped)))
+
+    def _live(self, s: Session, post_id: str) -> OutputRow | None:
+        row = s.get(OutputRow, post_id)
+        return row if row is not None and row.expires_at > self._clock() else None
 
     def owner(self, post_id: str) -> str | None:
         """The id of the key that screened `post_id` (None when unknown or not recorded)."""
-        with self._lock:
-            held = self._live(post_id)
-        if held is not None:
-            return held.owner
+        with unavailable_on_error(self._url), Session(self._engine) as s:
+            row = self._live(s, post_id)
+            if row is not None:
+                return row.owner
         path = self._retained_path(post_id, 0, "owner")
         return path.read_text(encoding="utf-8").strip() if path is not None else None
 
     def available(self, post_id: str, index: int) -> bool:
         """Whether pictures can be served for this photo (held and decodable)."""
-        with self._lock:
-            held = self._live(post_id)
-        if held is not None:
-            return 0 <= index < len(held.images) and index not in held.unreadable
+        with unavailable_on_error(self._url), Session(self._engine) as s:
+            if self._live(s, post_id) is not None:
+                readable = s.scalar(
+                    select(OutputPhotoRow.readable).where(
+                        OutputPhotoRow.post_id == post_id, OutputPhotoRow.position == index
+                    )
+                )
+                return bool(readable)
         return self._retained_path(post_id, index, "annotated") is not None
 
     def get(self, post_id: str, index: int, kind: OutputKind) -> RenderedImage | None:
         """The annotated or redacted photo, rendered on first use; None when not held."""
-        with self._lock:
-            held = self._live(post_id)
-        if held is None:
-            return self._from_disk(post_id, index, kind)
-        if not 0 <= index < len(held.images) or index in held.unreadable:
-            return None
-        cached = held.rendered.get((index, kind))
-        if cached is None:
-            cached = _render(held, index, kind)
-            held.rendered[(index, kind)] = cached
-        return cached
+        column = OutputPhotoRow.annotated if kind == "annotated" else OutputPhotoRow.redacted
+        with unavailable_on_error(self._url), Session(self._engine) as s:
+            row = self._live(s, post_id)
+            if row is None:
+                return self._from_disk(post_id, index, kind)
+            lang: Lang = "en" if row.lang == "en" else "nl"
+            where = (OutputPhotoRow.post_id == post_id, OutputPhotoRow.position == index)
+            found = s.execute(
+                select(OutputPhotoRow.name, OutputPhotoRow.readable, column).where(*where)
+            ).first()
+            if found is None or not found.readable:
+                return None
+            if found[2] is not None:
+                return RenderedImage(found[2], _media_type(found.name))
+            data, marks = s.execute(
+                select(OutputPhotoRow.data, OutputPhotoRow.marks).where(*where)
+            ).one()
+        rendered = _render(data, found.name, _findings(marks, index), lang, kind)
+        with unavailable_on_error(self._url), Session(self._writer) as s, s.begin():
+            # Two processes may render the same picture at once; the first one is kept.
+            stored = s.execute(
+                update(OutputPhotoRow)
+                .where(*where, column.is_(None))
+                .values({column: rendered.data})
+            )
+            if cast(CursorResult[Any], stored).rowcount == 1:
+                s.execute(
+                    update(OutputRow)
+                    .where(OutputRow.post_id == post_id)
+                    .values(size=OutputRow.size + len(rendered.data))
+                )
+        return rendered
 
-    def _live(self, post_id: str) -> _Held | None:
-        held = self._held.get(post_id)
-        if held is not None and held.expires <= time.monotonic():
-            del self._held[post_id]
-            return None
-        return held
-
-    def _expire(self) -> None:
-        now = time.monotonic()
-        for post_id in [p for p, h in self._held.items() if h.expires <= now]:
-            del self._held[post_id]
+    def purge_expired(self) -> int:
+        """Delete every expired screening's photos and pictures; how many screenings."""
+        with unavailable_on_error(self._url), Session(self._writer) as s, s.begin():
+            result = s.execute(delete(OutputRow).where(OutputRow.expires_at <= self._clock()))
+            return int(cast(CursorResult[Any], result).rowcount)
 
     # -- retention on disk (only when the operator configured it) --------------------------
 
-    def _retain(self, post_id: str, held: _Held) -> None:
+    def _retain(
+        self, post_id: str, photos: Sequence[OutputPhotoRow], lang: Lang, owner: str | None
+    ) -> None:
         self._purge_retained()
         folder = self._retained_dir / post_id
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if held.owner is not None:
-            _write_private(folder / "00-owner.txt", held.owner.encode("utf-8"))
-        for index in range(len(held.images)):
-            if index in held.unreadable:
+        if owner is not None:
+            _write_private(folder / "00-owner.txt", owner.encode("utf-8"))
+        for photo in photos:
+            if not photo.readable:
                 continue
+            findings = _findings(photo.marks, photo.position)
             for kind in OUTPUT_KINDS:
-                rendered = _render(held, index, kind)
-                held.rendered[(index, kind)] = rendered
+                rendered = _render(photo.data, photo.name, findings, lang, kind)
+                setattr(photo, kind, rendered.data)
                 suffix = ".png" if rendered.media_type == "image/png" else ".jpg"
-                _write_private(folder / f"{index:02d}-{kind}{suffix}", rendered.data)
+                _write_private(folder / f"{photo.position:02d}-{kind}{suffix}", rendered.data)
 
     def _retained_path(self, post_id: str, index: int, kind: str) -> Path | None:
         if self._retention_days <= 0 or not _POST_ID_RE.match(post_id) or index < 0:

@@ -1,7 +1,13 @@
-"""Everything the service needs, built once at start-up: pipeline, registry, stores."""
+"""Everything the service needs, built once at start-up: pipeline, registry, stores.
+
+Every process of `screening serve --workers N` builds its own; what they share (keys,
+sessions, photo outputs, the decision log, overrides, batches) lives in the registry
+database.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -9,17 +15,24 @@ from functools import partial
 
 from sqlalchemy import Engine
 
-from api.auth import KeyStore, SessionStore
+from api.auth import KeyStore
 from api.decision_log import DecisionLog, fast_commit_engine
 from api.outputs import OutputStore
 from api.override_store import OverrideStore
+from api.process_group import photo_slot_count
 from api.readiness import RegistryProbe
+from api.sessions import SessionStore
 from consent_store.database import create_registry_engine, database_url, unavailable_on_error
 from consent_store.repository import Registry, open_registry
 from kernel.settings import Settings
 from screening.detectors.faces import FaceConsentDetector
 from screening.pipeline import Pipeline, build_pipeline
 from screening.pseudonymise import pseudonymise_text
+
+log = logging.getLogger(__name__)
+
+#: How often expired sessions and photo outputs are deleted (seconds).
+HOUSEKEEPING_SECONDS = 60.0
 
 
 @dataclass
@@ -33,11 +46,12 @@ class Services:
     outputs: OutputStore
     overrides: OverrideStore
     decisions: DecisionLog
-    sessions: SessionStore = field(default_factory=SessionStore)
-    #: Drafts with photos screened at the same time: one per CPU. More would only share the
-    #: same cores, so every one of them would finish late instead of most of them early.
+    sessions: SessionStore
+    #: Drafts with photos screened at the same time: one per CPU (shared out among the
+    #: processes of `screening serve --workers N`). More would only share the same cores,
+    #: so every one of them would finish late instead of most of them early.
     photo_slots: threading.BoundedSemaphore = field(
-        default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 1)
+        default_factory=lambda: threading.BoundedSemaphore(photo_slot_count(os.cpu_count() or 1))
     )
     #: The engines behind keys and overrides, and behind the decision log (closed with the
     #: services).
@@ -45,6 +59,8 @@ class Services:
     log_engine: Engine | None = None
     #: Whether the registry database answers, for /readyz (None: nothing to ask).
     probe: RegistryProbe | None = None
+    #: Set to stop the housekeeping thread (see `start_housekeeping`).
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @property
     def face_detector(self) -> FaceConsentDetector | None:
@@ -54,8 +70,30 @@ class Services:
                 return det
         return None
 
+    def purge_expired(self) -> None:
+        """Delete expired sessions and photo outputs (a failure is logged, not raised)."""
+        for store in (self.sessions, self.outputs):
+            try:
+                store.purge_expired()
+            except Exception as exc:  # the next round tries again
+                what, why = type(store).__name__, type(exc).__name__
+                log.warning("purging expired %s failed: %s", what, why)
+
+    def start_housekeeping(self) -> None:
+        """Delete expired sessions and photos now and every HOUSEKEEPING_SECONDS, until
+        `close`: a photo goes when it expires, even if nobody screens or downloads again."""
+
+        def run() -> None:
+            while True:
+                self.purge_expired()
+                if self.stopping.wait(HOUSEKEEPING_SECONDS):
+                    return
+
+        threading.Thread(target=run, name="housekeeping", daemon=True).start()
+
     def close(self) -> None:
-        """Release database connections."""
+        """Stop the housekeeping and release database connections."""
+        self.stopping.set()
         self.registry.close()
         for engine in (self.engine, self.log_engine):
             if engine is not None:
@@ -92,10 +130,10 @@ def build_services(
         pipeline=built,
         registry=registry,
         keys=KeyStore(engine),
-        outputs=OutputStore(settings),
+        outputs=OutputStore(settings, log_engine),
         overrides=OverrideStore(engine, scrub=partial(pseudonymise_text, built)),
         decisions=DecisionLog(log_engine),
-        sessions=SessionStore(settings.session_minutes),
+        sessions=SessionStore(log_engine, settings.session_minutes),
         engine=engine,
         log_engine=log_engine,
         probe=RegistryProbe(engine),

@@ -25,7 +25,7 @@ from kernel.settings import Settings
 from screening.messages import Lang
 
 if TYPE_CHECKING:
-    from screening.audit.runner import AuditOptions
+    from screening.audit.runner import AuditOptions, Executor
 
 
 class AuditExit(IntEnum):
@@ -106,6 +106,14 @@ def audit(
             "--allow-empty", help="Een lege bron is geen waarschuwing (nog geen berichten)."
         ),
     ] = False,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Laat de workers van de wachtrij de berichten beoordelen "
+            "(SCREENING_BROKER_URL, 'screening worker').",
+        ),
+    ] = False,
 ) -> None:
     """Controleer wat al gepubliceerd is tegen het toestemmingsregister (nightly audit).
 
@@ -139,6 +147,13 @@ def audit(
                 "give a SOURCE and --out DIR (or only --purge-cache)",
                 "geef een BRON en --out MAP (of alleen --purge-cache)",
             )
+        if queue and workers is not None:
+            raise InputError(
+                "--workers counts processes on this machine; with --queue the workers of the "
+                "task queue judge the items ('screening worker --concurrency N')",
+                "--workers telt processen op deze machine; met --queue beoordelen de workers "
+                "van de wachtrij de berichten ('screening worker --concurrency N')",
+            )
         from cli.inputs import parse_channel
         from kernel.inputs import parse_date
         from screening.audit.runner import AuditOptions
@@ -166,7 +181,19 @@ def audit(
             from screening.audit.progress import use_json_logs
 
             use_json_logs()
-        code = _run(options, settings, console)
+        executor: Executor | None = None
+        if queue:
+            from api.batches.audit import QueuedAudit
+
+            def notice(nl: str, en: str) -> None:
+                console.print(nl if language == "nl" else en, highlight=False, markup=False)
+
+            executor = QueuedAudit(settings, notice)
+        try:
+            code = _run(options, settings, console, executor)
+        finally:
+            if executor is not None:
+                executor.close()
     except ScreeningError as err:
         fail(err, language, codes={"busy": AuditExit.BUSY})
     except KeyboardInterrupt:
@@ -185,7 +212,9 @@ def audit(
     raise typer.Exit(code)
 
 
-def _run(options: AuditOptions, settings: Settings, console: Console) -> AuditExit:
+def _run(
+    options: AuditOptions, settings: Settings, console: Console, executor: Executor | None
+) -> AuditExit:
     """Run the audit, print one line of counts, and pick the exit code."""
     from screening.audit.progress import default_progress
     from screening.audit.results import Verdict
@@ -193,7 +222,7 @@ def _run(options: AuditOptions, settings: Settings, console: Console) -> AuditEx
     from screening.audit.texts import verdict_label
 
     lang = options.lang
-    outcome = run_audit(options, settings, default_progress())
+    outcome = run_audit(options, settings, default_progress(), executor)
     counts = outcome.summary["counts"]
     new = len(outcome.comparison.new)
     if not options.json_logs:  # the JSON log's audit.finish event says the same

@@ -35,6 +35,7 @@ from cli.keys import keys_app
 from cli.models import models_app
 from cli.registry import registry_app
 from cli.serve import serve
+from cli.status import status
 from cli.worker import worker
 from kernel.errors import EmptyTextError, InputError, ScreeningError
 from kernel.inputs import parse_date
@@ -68,6 +69,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(models_app, name="models")
 app.command("serve")(serve)
 app.command("worker")(worker)
+app.command("status")(status)
 app.command("audit")(audit)
 app.command("audit-mark")(audit_mark)
 

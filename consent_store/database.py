@@ -31,7 +31,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration in migrations/versions (a test checks this against Alembic). Kept as
 #: a constant so that opening an up-to-date registry does not import Alembic at all: every
 #: CLI call and pipeline start pays for that otherwise.
-HEAD_REVISION = "0003_batches"
+HEAD_REVISION = "0005_service_state"
 #: Execution option that marks a connection as a writer (BEGIN IMMEDIATE on SQLite).
 WRITE_OPTION = "registry_write"
 #: pg_advisory_xact_lock key that serialises migrations and imports on PostgreSQL.

@@ -26,7 +26,7 @@ from screening.detectors.base import ImageDetector, TextDetector
 from screening.detectors.image_metadata import ImageMetadataDetector
 from screening.detectors.language import register_language
 from screening.detectors.names import register_names
-from screening.detectors.photo_text import PhotoTextDetector
+from screening.detectors.photo_text import PhotoTextCache, PhotoTextDetector
 from screening.detectors.pii import register_pii
 from screening.detectors.registry import DetectorRegistry
 from screening.detectors.sensitive import register_sensitive
@@ -87,6 +87,7 @@ def default_registry(
     *,
     faces: bool = True,
     face_cache: FaceAnalysisCache | None = None,
+    text_cache: PhotoTextCache | None = None,
 ) -> DetectorRegistry:
     """A registry holding every detector that ships with the project.
 
@@ -112,6 +113,7 @@ def default_registry(
                 max_side=ocr.ocr_max_side,
                 min_confidence=ocr.ocr_min_confidence,
                 threads=ocr.ocr_threads,
+                cache=text_cache,
             ),
         )
     if faces:
@@ -332,13 +334,17 @@ def build_pipeline(
     *,
     faces: bool = True,
     face_cache: FaceAnalysisCache | None = None,
+    text_cache: PhotoTextCache | None = None,
 ) -> Pipeline:
     """Build the whole pipeline once: NLP, detectors, policy packs, policy options.
 
-    `face_cache` is passed to the face detector (see `screening.faces.cache`).
+    `face_cache` is passed to the face detector (see `screening.faces.cache`), `text_cache`
+    to the photo text detector (`screening.detectors.photo_text.PhotoTextCache`).
     """
     settings = settings or Settings()
-    registry = registry or default_registry(settings, faces=faces, face_cache=face_cache)
+    registry = registry or default_registry(
+        settings, faces=faces, face_cache=face_cache, text_cache=text_cache
+    )
     nlp, nlp_info = load_nlp(settings.spacy_model, settings.models_dir)
     if nlp_info.fallback:
         log.warning("trained Dutch pipeline absent: screening on blank('nl') tokens")

@@ -297,6 +297,54 @@ class BatchStore:
                 expires_at=batch.expires_at,
             )
 
+    def recent(self, now: datetime, limit: int = 10) -> list[BatchProgress]:
+        """Items per state of the newest unexpired batches, newest first (`screening status`)."""
+        with unavailable_on_error(self._url), Session(self._engine) as s:
+            batches = s.scalars(
+                select(BatchRow)
+                .where(BatchRow.expires_at > now)
+                .order_by(BatchRow.created_at.desc(), BatchRow.id)
+                .limit(limit)
+            ).all()
+            counts = {b.id: dict.fromkeys(ITEM_STATES, 0) for b in batches}
+            if counts:
+                for batch_id, state, count in s.execute(
+                    select(BatchItemRow.batch_id, BatchItemRow.state, func.count())
+                    .where(BatchItemRow.batch_id.in_(list(counts)))
+                    .group_by(BatchItemRow.batch_id, BatchItemRow.state)
+                ):
+                    counts[batch_id][state] = int(count)
+            return [
+                BatchProgress(
+                    id=b.id,
+                    key_id=b.key_id,
+                    total=b.total,
+                    counts=counts[b.id],
+                    created_at=b.created_at,
+                    expires_at=b.expires_at,
+                )
+                for b in batches
+            ]
+
+    def totals(self, now: datetime) -> tuple[int, dict[str, int]]:
+        """How many unexpired batches there are, and their items per state."""
+        with unavailable_on_error(self._url), Session(self._engine) as s:
+            batches = int(
+                s.scalar(
+                    select(func.count()).select_from(BatchRow).where(BatchRow.expires_at > now)
+                )
+                or 0
+            )
+            counts = dict.fromkeys(ITEM_STATES, 0)
+            for state, count in s.execute(
+                select(BatchItemRow.state, func.count())
+                .join(BatchRow, BatchRow.id == BatchItemRow.batch_id)
+                .where(BatchRow.expires_at > now)
+                .group_by(BatchItemRow.state)
+            ):
+                counts[state] = int(count)
+            return batches, counts
+
     def finished_positions(self, batch_id: str) -> list[int]:
         """Positions of the batch's finished items, in order."""
         with unavailable_on_error(self._url), Session(self._engine) as s:

@@ -20,6 +20,7 @@ from api.batches.keys import content_sha256
 from api.batches.runner import InProcessRunner, utcnow
 from api.batches.store import BatchProgress, BatchStore, NewItem
 from api.batches.tasks import Publisher
+from api.process_group import first_in_group
 from api.services import Services
 from kernel.errors import QueueUnavailableError, ScreeningError
 from kernel.types import Post
@@ -92,9 +93,10 @@ class BatchService:
         return "queue" if self.publisher is not None else "in_process"
 
     def start(self) -> None:
-        """Delete expired batches; in process, pick up the items a previous run left."""
+        """Delete expired batches; in process, pick up the items a previous run left (in
+        one process only of a `screening serve --workers N`)."""
         self.store.purge_expired(utcnow())
-        if self.runner is not None:
+        if self.runner is not None and first_in_group("resume-batches"):
             resumed = self.runner.resume()
             if resumed:
                 log.info("resuming %d unfinished batch item(s)", resumed)

@@ -1,10 +1,11 @@
-"""The Celery side: the app and its settings, the worker's task, and publishing items.
+"""The Celery side: the app and its settings, the worker's tasks, and publishing items.
 
 A message carries only an item id (never a post): the post waits in the database. Tasks are
 acknowledged late and rejected back to the queue when their worker process dies, so a
 worker killed mid-task means the task runs again; the item row (`api.batches.store`) makes
 sure it still gets one result. Every worker process builds the pipeline once, when it
-starts (or at its first task).
+starts (or at its first task). The same worker judges the nightly audit's published items
+(`api.batches.audit`), on the same pipeline.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from celery import Celery, Task
 from celery.signals import worker_process_init, worker_process_shutdown
@@ -35,6 +36,10 @@ from api.services import Services, build_services
 from consent_store.database import create_registry_engine, database_url, safe_url
 from kernel.errors import QueueNotConfiguredError, QueueUnavailableError
 from kernel.settings import Settings
+
+if TYPE_CHECKING:
+    from api.batches.audit import AuditTasks
+    from screening.audit.queue_store import DatabaseCache
 
 log = logging.getLogger(__name__)
 
@@ -119,13 +124,14 @@ class Publisher:
             log.warning("task queue unreachable: %s", type(exc).__name__)
             raise broker_unreachable(self._settings) from None
 
-    def publish(self, items: Sequence[str]) -> None:
-        """One message per item; QueueUnavailableError when the broker does not answer."""
+    def publish(self, items: Sequence[str], task: str = TASK_NAME) -> None:
+        """One message per item for `task`; QueueUnavailableError when the broker does not
+        answer."""
         try:
             with self._app.producer_or_acquire() as producer:
                 for item in items:
                     self._app.send_task(
-                        TASK_NAME,
+                        task,
                         args=(item,),
                         task_id=item,
                         producer=producer,
@@ -154,24 +160,50 @@ def requeue_unfinished(settings: Settings) -> int:
 
 
 class WorkerState:
-    """What one worker process builds once: the services (pipeline, registry) and the store."""
+    """What one worker process builds once: the services (pipeline, registry) and the store,
+    and for the nightly audit's items the cache their faces and photo text are kept in."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
         self._services: Services | None = None
         self._store: BatchStore | None = None
+        self._cache: DatabaseCache | None = None
+        self._audit: AuditTasks | None = None
         self._purged_at = 0.0
 
     def services(self) -> tuple[Services, BatchStore]:
         """The process's services and batch store, built at the first call."""
         with self._lock:
             if self._services is None or self._store is None:
-                services = build_services(self.settings)
+                from api.batches.audit import audit_cache
+                from screening.pipeline import build_pipeline
+
+                # One pipeline for both tasks. The audit's cache holds nothing outside an
+                # audit item (`DatabaseCache.scope`): a batch's drafts are never kept.
+                cache = audit_cache(self.settings)
+                try:
+                    pipeline = build_pipeline(self.settings, face_cache=cache, text_cache=cache)
+                    services = build_services(self.settings, pipeline=pipeline)
+                except BaseException:
+                    if cache is not None:
+                        cache.close()
+                    raise
                 if services.engine is None:  # build_services always makes one
                     raise RuntimeError("services without a database engine")
                 self._services, self._store = services, BatchStore(services.engine)
+                self._cache = cache
             return self._services, self._store
+
+    def audit(self) -> AuditTasks:
+        """The process's state for audit items, made at the first call."""
+        services, _ = self.services()
+        with self._lock:
+            if self._audit is None:
+                from api.batches.audit import AuditTasks
+
+                self._audit = AuditTasks(services, self._cache)
+            return self._audit
 
     def warm(self) -> None:
         """Build now (a new worker process), so the first task does not wait for it."""
@@ -196,12 +228,18 @@ class WorkerState:
     def close(self) -> None:
         """Release the database connections."""
         with self._lock:
+            if self._audit is not None:
+                self._audit.close()
+            if self._cache is not None:
+                self._cache.close()
             if self._services is not None:
                 self._services.close()
             self._services = self._store = None
+            self._audit = self._cache = None
 
 
-def _countdown(retries: int, first_seconds: float) -> float:
+def retry_countdown(retries: int, first_seconds: float) -> float:
+    """Seconds before retry number `retries + 1`: the backoff, with a little jitter."""
     # A little jitter, so items that failed together do not all come back together.
     return retry_delay(retries, first_seconds) * random.uniform(0.8, 1.2)
 
@@ -216,7 +254,7 @@ def run_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outcome:
         # Without a pipeline not even a hold can be made: the item waits in the queue.
         log.error("batch item %s: no pipeline (%s); retrying", item, type(exc).__name__)
         raise task.retry(
-            countdown=_countdown(retries, settings.batch_retry_seconds),
+            countdown=retry_countdown(retries, settings.batch_retry_seconds),
             exc=RetryLaterError(type(exc).__name__),
         ) from None
     ttl = settings.batch_result_ttl
@@ -226,7 +264,7 @@ def run_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outcome:
         if is_transient(exc) and retries < settings.batch_max_retries:
             log.warning("batch item %s: %s; retrying", item, type(exc).__name__)
             raise task.retry(
-                countdown=_countdown(retries, settings.batch_retry_seconds),
+                countdown=retry_countdown(retries, settings.batch_retry_seconds),
                 exc=RetryLaterError(type(exc).__name__),
             ) from None
         log.warning("batch item %s failed: %s", item, type(exc).__name__)
@@ -243,12 +281,18 @@ def run_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outcome:
 
 
 def worker_app(settings: Settings, state: WorkerState) -> Celery:
-    """The Celery app with the screening task, for a worker."""
+    """The Celery app with the screening and the audit task, for a worker."""
     app = make_celery(settings)
+
+    from api.batches.audit import AUDIT_TASK_NAME, run_audit_task
 
     @app.task(bind=True, name=TASK_NAME, max_retries=None)
     def screen_batch_item(self: Task[Any, Any], item: str) -> str:
         return run_task(self, state, item)
+
+    @app.task(bind=True, name=AUDIT_TASK_NAME, max_retries=None)
+    def audit_published_item(self: Task[Any, Any], item: str) -> str:
+        return run_audit_task(self, state, item)
 
     return app
 

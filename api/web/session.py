@@ -1,8 +1,9 @@
 """Who is using the pages: the sign-in cookie, the CSRF token of every form, the language.
 
-The session itself lives in the API's `SessionStore` (in memory, expiring); this module reads
-the cookie, checks that the key behind it is still active, and checks the per-session CSRF
-token a form carries. The login form has no session yet, so it uses a double-submit cookie.
+The session itself lives in the API's `SessionStore` (in the database, expiring); this module
+reads the cookie, finds the session (only while the key behind it is active), and checks the
+per-session CSRF token a form carries. The login form has no session yet, so it uses a
+double-submit cookie.
 """
 
 from __future__ import annotations
@@ -66,15 +67,11 @@ def current_user(request: Request, services: Services) -> WebUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    key = services.sessions.resolve(token)
-    csrf = services.sessions.csrf_token(token)
-    if key is None or csrf is None:
+    # None as well when the key was revoked since sign-in (every session of it ends then).
+    session = services.sessions.lookup(token)
+    if session is None:
         return None
-    if not services.keys.is_active(key.id):
-        # Revoked since sign-in: every session of that key ends now.
-        services.sessions.end_key(key.id)
-        return None
-    return WebUser(key, token, csrf)
+    return WebUser(session.key, token, session.csrf)
 
 
 def csrf_ok(user: WebUser, submitted: str | None) -> bool:

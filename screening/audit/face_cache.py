@@ -3,10 +3,12 @@
 A face template of someone who never consented is special-category (biometric) data, so the
 cache holds only what matching and the report need (boxes, recognizability measurements and
 the 128-number templates; no landmarks, no pixels, no names), encrypted with AES-256-GCM under
-a key derived (HKDF) from the registry's template key, each entry bound to its cache key. It
-is one SQLite file with mode 0600 in the audit's state directory (mode 0700); entries of
-photos that are no longer published are pruned after every complete audit, and
-`screening audit --purge-cache` deletes the file.
+a key derived (HKDF) from the registry's template key, each entry bound to its cache key. The
+lines of text OCR read in a photo are kept the same way (they may name a pupil). It is one
+SQLite file with mode 0600 in the audit's state directory (mode 0700); entries of photos that
+are no longer published are pruned after every complete audit, and
+`screening audit --purge-cache` deletes the file. On the task queue the same entries live in
+the registry database instead (`screening.audit.queue_store`), where every worker finds them.
 
 Every failure here is soft: an entry that cannot be read or decrypted is a miss (the photo is
 analysed again), a write that fails is logged and skipped. Screening never depends on it.
@@ -19,7 +21,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from kernel.types import Box
 from screening.audit.errors import AuditStateError
 from screening.faces.cache import AnalysedFace, FaceAnalysis
 from screening.faces.types import DetectedFace, Recognizability
+from screening.images.ocr import TextLine
 
 log = logging.getLogger(__name__)
 
@@ -127,17 +130,156 @@ def decode_analysis(data: bytes) -> FaceAnalysis:
     return FaceAnalysis(tuple(faces))
 
 
-class EncryptedFaceCache:
-    """A `FaceAnalysisCache` in an encrypted SQLite file; counts its hits and misses."""
+def encode_lines(lines: Sequence[TextLine]) -> bytes:
+    """A compact JSON form of the lines OCR read in a photo (floats round-trip exactly)."""
+    return json.dumps(
+        {
+            "format": _FORMAT,
+            "lines": [
+                {
+                    "text": line.text,
+                    "confidence": line.confidence,
+                    "quad": [list(point) for point in line.quad],
+                    "positions": list(line.positions),
+                }
+                for line in lines
+            ],
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
 
-    def __init__(self, path: Path, template_key: bytes) -> None:
-        self.path = path
+
+def decode_lines(data: bytes) -> tuple[TextLine, ...]:
+    """The lines from `encode_lines`'s bytes (ValueError/KeyError when malformed)."""
+    loaded = json.loads(data)
+    if loaded.get("format") != _FORMAT:
+        raise ValueError("unknown cache entry format")
+    lines = []
+    for line in loaded["lines"]:
+        q = [(float(x), float(y)) for x, y in line["quad"]]
+        if len(q) != 4:
+            raise ValueError("a line has four corners")
+        lines.append(
+            TextLine(
+                str(line["text"]),
+                float(line["confidence"]),
+                (q[0], q[1], q[2], q[3]),
+                tuple(float(p) for p in line["positions"]),
+            )
+        )
+    return tuple(lines)
+
+
+class AnalysisCache:
+    """Encrypted face analyses and photo text by key, counting hits and misses.
+
+    A `FaceAnalysisCache` and a `PhotoTextCache`; subclasses say where the encrypted entries
+    are kept (`_load`, `_store`). Every failure is soft: a miss, or a write that is skipped.
+    """
+
+    def __init__(self, template_key: bytes) -> None:
         self._cipher = TemplateCipher(derive_cache_key(template_key))
-        self._db: sqlite3.Connection | None = None
+        #: Face analyses taken from the cache, and photos whose faces were analysed anew.
         self.hits = 0
         self.misses = 0
+        #: The same for the text read in photos.
+        self.text_hits = 0
+        self.text_misses = 0
         #: Keys asked for or stored since the last `take_used_keys()`.
         self._used: set[str] = set()
+
+    def _load(self, key: str) -> tuple[bytes, bytes] | None:
+        """(nonce, ciphertext) stored under `key`, or None."""
+        raise NotImplementedError
+
+    def _store(self, key: str, nonce: bytes, ciphertext: bytes) -> None:
+        raise NotImplementedError
+
+    def _active(self) -> bool:
+        """Whether the cache holds and keeps anything now."""
+        return True
+
+    def _read(self, key: str) -> bytes | None:
+        if not self._active():
+            return None
+        self._used.add(key)
+        try:
+            row = self._load(key)
+            if row is not None:
+                return self._cipher.decrypt(row[0], row[1], key.encode())
+        except AuditStateError:
+            raise
+        except Exception as exc:  # a damaged entry or a changed key: analyse again
+            log.warning("face cache: entry unusable (%s)", type(exc).__name__)
+        return None
+
+    def _write(self, key: str, plain: bytes) -> None:
+        if not self._active():
+            return
+        self._used.add(key)
+        try:
+            nonce, ciphertext = self._cipher.encrypt(plain, key.encode())
+            self._store(key, nonce, ciphertext)
+        except AuditStateError:
+            raise
+        except Exception as exc:
+            log.warning("face cache: entry not stored (%s)", type(exc).__name__)
+
+    def get(self, key: str) -> FaceAnalysis | None:
+        """The analysis under `key`; None (a miss) when absent, undecryptable or malformed."""
+        plain = self._read(key)
+        if plain is not None:
+            try:
+                analysis = decode_analysis(plain)
+            except Exception as exc:
+                log.warning("face cache: entry unusable (%s)", type(exc).__name__)
+            else:
+                self.hits += 1
+                return analysis
+        self.misses += 1
+        return None
+
+    def put(self, key: str, analysis: FaceAnalysis) -> None:
+        """Store `analysis` under `key` (encrypted); a failure is logged, not raised."""
+        if self._active():
+            self._write(key, encode_analysis(analysis))
+
+    def get_lines(self, key: str) -> tuple[TextLine, ...] | None:
+        """The photo text under `key`; None (a miss) when absent or unusable."""
+        plain = self._read(key)
+        if plain is not None:
+            try:
+                lines = decode_lines(plain)
+            except Exception as exc:
+                log.warning("face cache: entry unusable (%s)", type(exc).__name__)
+            else:
+                self.text_hits += 1
+                return lines
+        self.text_misses += 1
+        return None
+
+    def put_lines(self, key: str, lines: Sequence[TextLine]) -> None:
+        """Store the lines read in a photo under `key` (encrypted); never raises."""
+        if self._active():
+            self._write(key, encode_lines(lines))
+
+    def take_used_keys(self) -> list[str]:
+        """The keys used since the last call (so the audit can prune everything else)."""
+        used, self._used = sorted(self._used), set()
+        return used
+
+    def close(self) -> None:
+        """Release what the cache holds open."""
+
+
+class EncryptedFaceCache(AnalysisCache):
+    """The cache in an encrypted SQLite file of the audit's state directory."""
+
+    def __init__(self, path: Path, template_key: bytes) -> None:
+        super().__init__(template_key)
+        self.path = path
+        self._db: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
@@ -153,45 +295,19 @@ class EncryptedFaceCache:
             self._db = db
         return self._db
 
-    def get(self, key: str) -> FaceAnalysis | None:
-        """The analysis under `key`; None (a miss) when absent, undecryptable or malformed."""
-        self._used.add(key)
-        try:
-            row = (
-                self._connect()
-                .execute("SELECT nonce, ciphertext FROM analyses WHERE key = ?", (key,))
-                .fetchone()
-            )
-            if row is not None:
-                plain = self._cipher.decrypt(row[0], row[1], key.encode())
-                analysis = decode_analysis(plain)
-                self.hits += 1
-                return analysis
-        except AuditStateError:
-            raise
-        except Exception as exc:  # a damaged entry or a changed key: analyse again
-            log.warning("face cache: entry unusable (%s)", type(exc).__name__)
-        self.misses += 1
-        return None
+    def _load(self, key: str) -> tuple[bytes, bytes] | None:
+        row = (
+            self._connect()
+            .execute("SELECT nonce, ciphertext FROM analyses WHERE key = ?", (key,))
+            .fetchone()
+        )
+        return None if row is None else (bytes(row[0]), bytes(row[1]))
 
-    def put(self, key: str, analysis: FaceAnalysis) -> None:
-        """Store `analysis` under `key` (encrypted); a failure is logged, not raised."""
-        self._used.add(key)
-        try:
-            nonce, ciphertext = self._cipher.encrypt(encode_analysis(analysis), key.encode())
-            self._connect().execute(
-                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?)",
-                (key, key.split(":", 1)[0], nonce, ciphertext, datetime.now(UTC).isoformat()),
-            )
-        except AuditStateError:
-            raise
-        except Exception as exc:
-            log.warning("face cache: entry not stored (%s)", type(exc).__name__)
-
-    def take_used_keys(self) -> list[str]:
-        """The keys used since the last call (so the audit can prune everything else)."""
-        used, self._used = sorted(self._used), set()
-        return used
+    def _store(self, key: str, nonce: bytes, ciphertext: bytes) -> None:
+        self._connect().execute(
+            "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?)",
+            (key, key.split(":", 1)[0], nonce, ciphertext, datetime.now(UTC).isoformat()),
+        )
 
     def close(self) -> None:
         """Close the database connection."""

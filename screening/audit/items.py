@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from kernel.types import Channel
 
@@ -48,4 +49,32 @@ class AuditItem:
             self.post_url,
             tuple((p.kind, p.message_en) for p in self.problems),
             self.from_network,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (how an item waits in the database for a queue worker)."""
+        return {
+            "id": self.id,
+            "media": list(self.media),
+            "caption": self.caption,
+            "channel": self.channel.value,
+            "published_on": self.published_on.isoformat() if self.published_on else None,
+            "post_url": self.post_url,
+            "problems": [[p.kind, p.message_nl, p.message_en] for p in self.problems],
+            "from_network": self.from_network,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AuditItem:
+        """The item from `to_dict`'s form."""
+        published = data["published_on"]
+        return cls(
+            id=data["id"],
+            media=tuple(data["media"]),
+            caption=data["caption"],
+            channel=Channel(data["channel"]),
+            published_on=date.fromisoformat(published) if published else None,
+            post_url=data["post_url"],
+            problems=tuple(ItemProblem(k, nl, en) for k, nl, en in data["problems"]),
+            from_network=bool(data["from_network"]),
         )

@@ -51,14 +51,19 @@ class Journal:
                 fh.write("\n")  # end the line a crash cut short; the next record starts clean
         return cls(path, fh, done)
 
-    def _write(self, record: dict[str, Any]) -> None:
+    def _write(self, record: dict[str, Any], durable: bool = True) -> None:
         self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if durable:
+            self.sync()
+
+    def append(self, result: ItemResult, durable: bool = True) -> None:
+        """Record one finished item; durably at once, or at the next `sync()`."""
+        self._write({"item": result.to_dict()}, durable)
+
+    def sync(self) -> None:
+        """Make every record appended so far durable (flushed and fsynced)."""
         self._fh.flush()
         os.fsync(self._fh.fileno())
-
-    def append(self, result: ItemResult) -> None:
-        """Record one finished item durably."""
-        self._write({"item": result.to_dict()})
 
     def close(self) -> None:
         """Close the file (the journal stays, for resuming)."""

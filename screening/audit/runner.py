@@ -3,10 +3,11 @@
 The run checks that the registry is there (a missing one is an error, never made anew),
 takes the state directory's lock (a second audit stops there), checks the source before any
 photo is looked at, resumes the journal of an interrupted attempt of the same run, spreads
-the remaining items over worker processes (one pipeline each, built once), compares the
-results with the last complete audit and the officer's marks (`followup`), writes the
-reports, prunes the face cache to what is still published, deletes the journal and only
-then notifies. An audit that fails notifies too, saying why.
+the remaining items over worker processes (one pipeline each, built once) or, with an
+`Executor`, over the task queue's workers (`api.batches.audit`), compares the results with
+the last complete audit and the officer's marks (`followup`), writes the reports, prunes the
+face cache to what is still published, deletes the journal and only then notifies. An audit
+that fails notifies too, saying why.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import json
 import multiprocessing
 import os
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kernel.errors import InputError
 from kernel.settings import Settings
@@ -49,6 +50,7 @@ from screening.audit.loading import load_items
 from screening.audit.lock import AuditLock
 from screening.audit.notify import failure_summary, post_webhook, send_email
 from screening.audit.progress import Progress
+from screening.audit.queue_store import AuditQueueStore, existing_library_id
 from screening.audit.report import (
     REPLACEMENT_DIR,
     RunInfo,
@@ -88,6 +90,34 @@ class AuditOptions:
     dated: bool = False
     #: An empty source is fine (no warning): a channel that has no posts yet.
     allow_empty: bool = False
+
+
+class Executor(Protocol):
+    """Judges an audit's items elsewhere than in this machine's processes (the task queue)."""
+
+    def check(self) -> None:
+        """Raise a ScreeningError now if the items cannot be handed over."""
+
+    def execute(
+        self,
+        todo: Sequence[AuditItem],
+        config: WorkerConfig,
+        fingerprint: str,
+        durable: Callable[[], None],
+        *,
+        restart: bool = False,
+    ) -> Iterator[ItemResult]:
+        """The results of `todo` as they come, each item once; replacement photos written
+        into `config.replacement_dir`. A run with the same fingerprint resumes. `durable()`
+        makes the results yielded so far durable in the journal (one fsync for many)."""
+        ...
+
+    def prune(self, state_dir: Path, keep: set[str]) -> int:
+        """Delete cache entries not in `keep` (photos no longer published); how many."""
+        ...
+
+    def close(self) -> None:
+        """Release what it holds."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +191,15 @@ def purge_state(settings: Settings, state_dir: Path | None = None) -> bool:
         if journal.exists():
             journal.unlink()
             found = True
+        library = existing_library_id(path)
+        if library is not None:  # it ran on the queue: its cache is in the database
+            from consent_store.database import create_registry_engine, database_url
+
+            engine = create_registry_engine(database_url(settings))
+            try:
+                found = AuditQueueStore(engine).purge_library(library) or found
+            finally:
+                engine.dispose()
     return found
 
 
@@ -270,14 +309,20 @@ def _execute(todo: Sequence[AuditItem], config: WorkerConfig, workers: int) -> I
             raise
 
 
-def run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> AuditOutcome:
-    """Audit every item of `options.source`; reports in `options.out_dir`.
+def run_audit(
+    options: AuditOptions,
+    settings: Settings,
+    progress: Progress,
+    executor: Executor | None = None,
+) -> AuditOutcome:
+    """Audit every item of `options.source`; reports in `options.out_dir`. With an
+    `executor` (the task queue) the items are judged there, into the same reports.
 
     When the audit itself fails (anything but another audit holding the lock), the
     notification addresses hear so before the error is raised.
     """
     try:
-        return _run_audit(options, settings, progress)
+        return _run_audit(options, settings, progress, executor)
     except AuditRunningError:
         raise
     except Exception as err:
@@ -304,12 +349,16 @@ def _warnings(options: AuditOptions, items: Sequence[AuditItem]) -> tuple[Warnin
     return (Warning("empty_source", err.code, err.message_nl, err.message_en),)
 
 
-def _run_audit(options: AuditOptions, settings: Settings, progress: Progress) -> AuditOutcome:
+def _run_audit(
+    options: AuditOptions, settings: Settings, progress: Progress, executor: Executor | None
+) -> AuditOutcome:
     from screening.policy.pack import load_packs
 
     started = datetime.now(UTC)
     today = date.today()
     registry_location = require_registry(settings)  # before anything is created anywhere
+    if executor is not None:
+        executor.check()  # the broker down: nothing is read, nothing is written
     guard = AddressGuard.from_settings(settings)  # an unusable allow-list stops the run first
     state_dir = _prepare_state_dir(state_dir_for(settings, options.state_dir))
     with AuditLock(state_dir):
@@ -328,7 +377,8 @@ def _run_audit(options: AuditOptions, settings: Settings, progress: Progress) ->
         journal = Journal.open(state_dir, fingerprint, restart=options.restart)
         done = {k: v for k, v in journal.resumed.items() if k in {i.id for i in items}}
         todo = [i for i in items if i.id not in done]
-        workers = max(1, options.workers or os.cpu_count() or 1)
+        # On the queue the workers are wherever they run: 0 in the report.
+        workers = 0 if executor else max(1, options.workers or os.cpu_count() or 1)
         config = WorkerConfig(
             settings,
             state_dir,
@@ -345,9 +395,15 @@ def _run_audit(options: AuditOptions, settings: Settings, progress: Progress) ->
         )
         progress.start(len(items), len(done))
         fresh: dict[str, ItemResult] = {}
+        judged = (
+            executor.execute(todo, config, fingerprint, journal.sync, restart=options.restart)
+            if executor
+            else _execute(todo, config, workers)
+        )
         try:
-            for result in _execute(todo, config, workers):
-                journal.append(result)
+            for result in judged:
+                # The queue keeps a result until the executor has had the journal synced.
+                journal.append(result, durable=executor is None)
                 fresh[result.item_id] = result
                 progress.advance(result)
         finally:
@@ -387,7 +443,10 @@ def _run_audit(options: AuditOptions, settings: Settings, progress: Progress) ->
         # comparison base and the marks as they are.
         pruned = 0
         if results:
-            pruned = prune(state_dir / CACHE_FILE_NAME, {k for r in results for k in r.cache_keys})
+            keep = {k for r in results for k in r.cache_keys}
+            pruned = prune(state_dir / CACHE_FILE_NAME, keep)
+            if executor is not None:
+                pruned += executor.prune(state_dir, keep)
             save_history(state_dir, run.today, results)
             save_marks(state_dir, current_marks(results, marks))
         journal.finish()

@@ -2,7 +2,10 @@
 
 A worker process runs `init_worker` once (models loaded, the encrypted face cache opened)
 and `audit_item` per item. Everything that goes wrong with an item ends in `review` with a
-finding that says why; nothing an item does can stop the audit.
+finding that says why; nothing an item does can stop the audit. A worker of the task queue
+(`screening worker`) makes its `AuditWorker` with `queue_worker` instead: the same steps on
+its own pipeline and the database's cache, keeping replacement photos for the audit that
+gathers the results (`screening.audit.queue_store`) instead of writing them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import os
 import stat
 import threading
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +28,7 @@ from kernel.types import Decision, Evidence, Finding, ImageInput, ImageRegion, P
 from screening.audit.addresses import AddressGuard
 from screening.audit.consent_notes import ConsentNote, consent_note
 from screening.audit.errors import AddressRefusedError, FetchError
-from screening.audit.face_cache import CACHE_FILE_NAME, EncryptedFaceCache
+from screening.audit.face_cache import CACHE_FILE_NAME, AnalysisCache, EncryptedFaceCache
 from screening.audit.http import Fetcher, is_url
 from screening.audit.items import AuditItem, ItemProblem
 from screening.audit.progress import use_json_logs
@@ -75,12 +79,19 @@ class WorkerConfig:
 
 
 @dataclass
-class _Worker:
+class AuditWorker:
+    """One audit's worker: its configuration, pipeline and cache, and what it opened."""
+
     config: WorkerConfig
     pipeline: Pipeline
-    cache: EncryptedFaceCache
+    cache: AnalysisCache
     fetcher: Fetcher | None = None
     registry: Registry | None = None
+    #: Replacement photos by file name, kept here instead of written (a queue worker).
+    replacements: dict[str, bytes] | None = None
+    #: Whether an error escapes `audit_item` instead of becoming a `review` (a queue worker
+    #: retries the item after a database or network error that may go away).
+    reraise: Callable[[BaseException], bool] = field(default=lambda _: False)
 
     def ref(self, item: AuditItem) -> str:
         return item_ref(ref_key(self.config.template_key), item.id)
@@ -93,7 +104,7 @@ class _Worker:
         return self.registry
 
 
-_worker: _Worker | None = None
+_worker: AuditWorker | None = None
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -118,9 +129,31 @@ def init_worker(config: WorkerConfig, watch_parent: bool = False) -> None:
     if config.json_logs:
         use_json_logs()
     cache = EncryptedFaceCache(config.state_dir / CACHE_FILE_NAME, config.template_key)
-    pipeline = build_pipeline(config.settings, face_cache=cache)
+    pipeline = build_pipeline(config.settings, face_cache=cache, text_cache=cache)
     pipeline.packs.get(config.policy)
-    _worker = _Worker(config, pipeline, cache)
+    _worker = AuditWorker(config, pipeline, cache)
+
+
+def queue_worker(
+    config: WorkerConfig,
+    pipeline: Pipeline,
+    cache: AnalysisCache,
+    reraise: Callable[[BaseException], bool],
+) -> AuditWorker:
+    """A worker for items from the task queue, on a pipeline built with `cache` (both its
+    face and its photo text cache); replacement photos are kept in `replacements`."""
+    pipeline.packs.get(config.policy)
+    return AuditWorker(config, pipeline, cache, replacements={}, reraise=reraise)
+
+
+def close_audit_worker(worker: AuditWorker) -> None:
+    """Release the worker's HTTP client and registry (not its pipeline or cache)."""
+    if worker.fetcher is not None:
+        worker.fetcher.close()
+        worker.fetcher = None
+    if worker.registry is not None:
+        worker.registry.close()
+        worker.registry = None
 
 
 def close_worker() -> None:
@@ -135,39 +168,45 @@ def close_worker() -> None:
     _worker = None
 
 
-def audit_item(item: AuditItem) -> ItemResult:
-    """Judge one item; never raises (a failure is a `review` result saying why)."""
-    worker = _worker
+def audit_item(item: AuditItem, worker: AuditWorker | None = None) -> ItemResult:
+    """Judge one item (with this process's worker unless given one); never raises, but for
+    what the worker's `reraise` lets through (a failure is a `review` result saying why)."""
+    worker = worker or _worker
     if worker is None:
         raise RuntimeError("init_worker() has not run in this process")
     started = time.perf_counter()
-    misses = worker.cache.misses
+    misses, text_misses = worker.cache.misses, worker.cache.text_misses
     worker.cache.take_used_keys()
+    if worker.replacements is not None:
+        worker.replacements.clear()
     try:
         result = _judge_item(worker, item)
     except Exception as exc:
+        if worker.reraise(exc):
+            raise
         # A bug must not stop the night's audit; its message may quote the post, so only
         # the type is kept.
         log.warning("audit item %s failed: %s", worker.ref(item), type(exc).__name__)
-        result = _problem_result(
-            worker,
-            item,
-            [
-                Finding(
-                    kind="screening.error",
-                    detector=AUDIT_DETECTOR,
-                    detector_version=AUDIT_DETECTOR_VERSION,
-                    score=1.0,
-                    evidence=Evidence(explanation=f"audit failed: {type(exc).__name__}"),
-                )
-            ],
-        )
+        result = failed_result(worker, item, f"audit failed: {type(exc).__name__}")
     return replace(
         result,
-        redetected=worker.cache.misses - misses,
+        # A photo is analysed anew when its faces or its text had to be read again.
+        redetected=max(worker.cache.misses - misses, worker.cache.text_misses - text_misses),
         seconds=time.perf_counter() - started,
         cache_keys=tuple(worker.cache.take_used_keys()),
     )
+
+
+def failed_result(worker: AuditWorker, item: AuditItem, explanation: str) -> ItemResult:
+    """The `review` result of an item the audit could not judge, saying why."""
+    finding = Finding(
+        kind="screening.error",
+        detector=AUDIT_DETECTOR,
+        detector_version=AUDIT_DETECTOR_VERSION,
+        score=1.0,
+        evidence=Evidence(explanation=explanation),
+    )
+    return _problem_result(worker, item, [finding])
 
 
 def _problem_finding(problem: ItemProblem, index: int | None = None) -> Finding:
@@ -188,7 +227,7 @@ def _unavailable_finding(err: FetchError, index: int) -> Finding:
     return _problem_finding(ItemProblem(kind, err.message_nl, err.message_en), index)
 
 
-def _decide(worker: _Worker, item: AuditItem, findings: list[Finding]) -> Decision:
+def _decide(worker: AuditWorker, item: AuditItem, findings: list[Finding]) -> Decision:
     """Findings the audit made itself, judged by the same policy pack (for the articles)."""
     return decide(
         findings,
@@ -201,14 +240,14 @@ def _decide(worker: _Worker, item: AuditItem, findings: list[Finding]) -> Decisi
     )
 
 
-def _problem_result(worker: _Worker, item: AuditItem, findings: list[Finding]) -> ItemResult:
+def _problem_result(worker: AuditWorker, item: AuditItem, findings: list[Finding]) -> ItemResult:
     decision = _decide(worker, item, findings)
     records = tuple(finding_record(r, Verdict.REVIEW) for r in decision.findings)
     return _result(worker, item, Verdict.REVIEW, records, (decision,), ())
 
 
 def _result(
-    worker: _Worker,
+    worker: AuditWorker,
     item: AuditItem,
     verdict: Verdict,
     findings: tuple[FindingRecord, ...],
@@ -231,14 +270,14 @@ def _result(
     )
 
 
-def _fetcher(worker: _Worker) -> Fetcher:
+def _fetcher(worker: AuditWorker) -> Fetcher:
     if worker.fetcher is None:
         settings = worker.config.settings
         worker.fetcher = Fetcher(settings.audit_http_timeout, AddressGuard.from_settings(settings))
     return worker.fetcher
 
 
-def _load(worker: _Worker, item: AuditItem, ref: str) -> bytes:
+def _load(worker: AuditWorker, item: AuditItem, ref: str) -> bytes:
     """The bytes of one photo; a photo a fetched document listed is never read from disk."""
     limit = worker.config.settings.max_image_bytes
     if item.from_network:
@@ -276,7 +315,7 @@ def _load(worker: _Worker, item: AuditItem, ref: str) -> bytes:
             ) from None
 
 
-def _judge_item(worker: _Worker, item: AuditItem) -> ItemResult:
+def _judge_item(worker: AuditWorker, item: AuditItem) -> ItemResult:
     if item.problems:
         return _problem_result(worker, item, [_problem_finding(p) for p in item.problems])
     assert item.published_on is not None  # an item without a date has a problem
@@ -340,7 +379,7 @@ def _future(published: date, today: date) -> ItemProblem:
 
 
 def _note(
-    worker: _Worker, item: AuditItem, finding: Finding, verdict: Verdict | None
+    worker: AuditWorker, item: AuditItem, finding: Finding, verdict: Verdict | None
 ) -> ConsentNote | None:
     """Who decided about the consent of the person a finding names, and when."""
     if finding.person_id is None or verdict not in (Verdict.TAKE_DOWN, Verdict.VIOLATION):
@@ -371,7 +410,7 @@ def _sha256(loaded: list[tuple[int, bytes]], index: int) -> str | None:
 
 
 def _media(
-    worker: _Worker,
+    worker: AuditWorker,
     item: AuditItem,
     verdict: Verdict,
     decisions: list[Decision],
@@ -394,6 +433,9 @@ def _media(
         clean = replacement(data, decisions[0], screened_index)
         if clean is not None:
             name = replacement_name(worker.ref(item), index + 1)
-            write_replacement(folder, name, clean)
+            if worker.replacements is not None:
+                worker.replacements[name] = clean
+            else:
+                write_replacement(folder, name, clean)
             replaced = f"{folder.name}/{name}"
     return MediaRecord(ref, sha256=sha, thumbnail=uri, replacement=replaced, legend=legend)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from kernel.types import Box, Evidence, Finding, ImageRegion, PostContext
 from screening.detectors.base import ImageDetector, TextScreen
+from screening.faces.cache import analysis_key, config_id
 from screening.images.intake import DecodedImage
 from screening.images.ocr import TextLine, engine_info, read_lines, span_box
 
@@ -24,6 +25,21 @@ LINE_BREAK = "\n"
 
 #: Reads the lines of text in a picture: `screening.images.ocr.read_lines`, or a stand-in.
 LineReader = Callable[..., list[TextLine]]
+
+
+class PhotoTextCache(Protocol):
+    """Stores the lines read in a photo by key; implementations must fail soft (a miss).
+
+    Reading depends only on the photo's bytes, the OCR engine and its settings, never on the
+    registry: the nightly audit keeps the lines between nights (`screening.audit.face_cache`)
+    and screens them again against today's registry without reading the photo again.
+    """
+
+    def get_lines(self, key: str) -> tuple[TextLine, ...] | None:
+        """The lines stored under `key`, or None when there are none (or they are unusable)."""
+
+    def put_lines(self, key: str, lines: Sequence[TextLine]) -> None:
+        """Store `lines` under `key`."""
 
 
 class PhotoTextDetector(ImageDetector):
@@ -39,12 +55,15 @@ class PhotoTextDetector(ImageDetector):
         min_confidence: float,
         threads: int | None = None,
         reader: LineReader = read_lines,
+        cache: PhotoTextCache | None = None,
     ) -> None:
         self.max_side = max_side
         self.min_confidence = min_confidence
         self.threads = threads
         self._reader = reader
         self._screen: TextScreen | None = None
+        #: Optional store of the lines read per photo (the audit's).
+        self.cache = cache
 
     def use_text_screen(self, screen: TextScreen) -> None:
         """Screen recognised text with the pipeline's NLP pass and text detectors."""
@@ -60,16 +79,34 @@ class PhotoTextDetector(ImageDetector):
         if self._screen is None:
             # Built outside a pipeline: nothing can screen the text, so fail (closed).
             raise RuntimeError("photo text detector has no text screening attached")
+        lines = self.read(image)
+        if not lines:
+            return []
+        text, starts = join_lines(lines)
+        return [self._in_photo(f, lines, starts, image, index) for f in self._screen(text, context)]
+
+    def read(self, image: DecodedImage) -> Sequence[TextLine]:
+        """The lines of text in the photo's first frame, or the cache's copy of them."""
+        key = None
+        if self.cache is not None and image.sha256:
+            info = engine_info()
+            # The frame's size is in the key: it follows from a setting (detection_max_side).
+            config = config_id(
+                self.name, self.version, self.max_side, self.min_confidence, image.frame.size
+            )
+            key = analysis_key(image.sha256, f"{info.package}=={info.version}", config)
+            cached = self.cache.get_lines(key)
+            if cached is not None:
+                return cached
         lines = self._reader(
             image.frame,
             max_side=self.max_side,
             min_confidence=self.min_confidence,
             threads=self.threads,
         )
-        if not lines:
-            return []
-        text, starts = join_lines(lines)
-        return [self._in_photo(f, lines, starts, image, index) for f in self._screen(text, context)]
+        if key is not None and self.cache is not None:
+            self.cache.put_lines(key, lines)
+        return lines
 
     def _in_photo(
         self,

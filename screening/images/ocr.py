@@ -18,6 +18,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -68,6 +69,7 @@ _engine_threads: int | None = None
 _engine_lock = threading.Lock()
 
 
+@cache  # the installed package does not change under a running process; asking costs ~1 ms
 def engine_info() -> OcrEngineInfo:
     """The installed OCR package and its version (without loading the models)."""
     from importlib.metadata import PackageNotFoundError, version

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,9 +15,10 @@ from sqlalchemy import text
 from starlette.types import Message
 
 from api.app import create_app
-from api.auth import VERIFY_CACHE_SECONDS, ApiKey, KeyStore, Role, SessionStore, parse_roles
+from api.auth import VERIFY_CACHE_SECONDS, KeyStore, Role, parse_roles
 from api.deps import SESSION_COOKIE
 from api.services import Services
+from api.sessions import SessionStore
 from kernel.errors import InputError, NotFoundError
 from tests.api.conftest import Keys
 
@@ -95,23 +97,25 @@ def test_a_key_needs_a_name(services: Services) -> None:
         services.keys.create("naam", [])
 
 
-def test_sessions_resolve_until_they_expire_or_end(monkeypatch: pytest.MonkeyPatch) -> None:
-    store = SessionStore(minutes=1)
-    officer = ApiKey("abc", "Ingrid", frozenset({Role.OFFICER}))
+def test_sessions_resolve_until_they_expire_or_end(services: Services) -> None:
+    # The full store, on both backends and across processes: tests/api/test_stores_backends.py.
+    clock = [datetime.now(UTC)]
+    assert services.log_engine is not None
+    store = SessionStore(services.log_engine, minutes=1, clock=lambda: clock[0])
+    officer, _ = services.keys.create("Ingrid", [Role.OFFICER])
     token = store.create(officer)
     assert store.resolve(token) == officer
     csrf = store.csrf_token(token)
-    assert csrf and csrf == store.csrf_token(token)
+    assert csrf and csrf == store.csrf_token(token) and csrf != token
     assert store.resolve("not-a-token") is None
-    now = time.monotonic()
-    monkeypatch.setattr(time, "monotonic", lambda: now + 61)
+    clock[0] += timedelta(seconds=61)
     assert store.resolve(token) is None
-    monkeypatch.undo()
+    clock[0] = datetime.now(UTC)
     other = store.create(officer)
     store.end(other)
     assert store.resolve(other) is None
     third = store.create(officer)
-    store.end_key("abc")
+    store.end_key(officer.id)
     assert store.resolve(third) is None
 
 

@@ -16,8 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import Role
-from api.batches.runner import EXTRA_STARTS, process_item, utcnow
+from api.batches.runner import EXTRA_STARTS, InProcessRunner, process_item, utcnow
 from api.batches.submit import BatchService, new_items
+from api.process_group import GROUP_ENV, serving_group
 from api.services import Services
 from kernel.settings import Settings
 from kernel.types import Channel, Post
@@ -131,6 +132,24 @@ def test_items_left_unfinished_are_screened_after_a_restart(services: Services) 
         later.close()
     [result] = later.store.results(batch_id, [0])
     assert result.state == "done" and result.decision["post_id"] == "herstart"
+
+
+def test_of_the_processes_of_one_serve_one_picks_up_what_was_left(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resumed: list[InProcessRunner] = []
+
+    def resume(runner: InProcessRunner) -> int:
+        resumed.append(runner)
+        return 0
+
+    monkeypatch.setattr(InProcessRunner, "resume", resume)
+    monkeypatch.delenv(GROUP_ENV, raising=False)
+    with serving_group(2):  # as `screening serve --workers 2` starts its processes
+        processes = [BatchService(services) for _ in range(3)]  # one restarted by uvicorn
+        for process in processes:
+            process.start()
+    assert resumed == [processes[0].runner]
 
 
 def test_a_post_whose_screening_keeps_dying_ends_as_a_hold(services: Services) -> None:

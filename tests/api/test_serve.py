@@ -105,3 +105,143 @@ def test_serve_makes_a_first_key_and_answers_with_it(tmp_path: Path) -> None:
     assert not KEY_RE.search(again)
     assert "POST /v1/precheck 200" in again
     assert "06-12345678" not in again
+
+
+_SERVED_RE = re.compile(r"api\.requests \[(\d+)\]: (GET|POST) (\S+) (\d{3}) ")
+_READY_RE = re.compile(r"api\.app \[(\d+)\]: service ready")
+_POST_ID_RE = re.compile(r"/v1/screenings/([0-9a-f]{20})/images/0/annotated")
+_CSRF_RE = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def _children(pid: int) -> set[int]:
+    """Pids of the child processes of `pid` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _csrf(html: str) -> str:
+    match = _CSRF_RE.search(html)
+    assert match is not None, "the page has no form with a CSRF token"
+    return match[1]
+
+
+def test_serve_with_two_workers_shares_sessions_photos_and_decisions(tmp_path: Path) -> None:
+    from consent_store.repository import init_registry
+    from kernel.settings import Settings
+    from tests.api.conftest import jpeg_bytes
+
+    init_registry(Settings(data_dir=tmp_path, database_url=None))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    env = {
+        **os.environ,
+        "SCREENING_DATA_DIR": str(tmp_path),
+        "HF_HUB_OFFLINE": "1",
+        "SCREENING_OCR_ENABLED": "false",  # not needed here; the processes start sooner
+        "OMP_NUM_THREADS": "1",
+    }
+    env.pop("SCREENING_DATABASE_URL", None)
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "screening", "serve", "--port", str(port), "--workers", "2"],
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            text=True,
+            env=env,
+        )
+
+    def served() -> list[tuple[int, str, str, int]]:
+        return [
+            (int(pid), method, route, int(status))
+            for pid, method, route, status in _SERVED_RE.findall(log.read_text())
+        ]
+
+    try:
+        deadline = time.monotonic() + 120
+        while len(set(_READY_RE.findall(log.read_text()))) < 2:
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the two processes did not get ready"
+            time.sleep(0.2)
+        ready = {int(p) for p in _READY_RE.findall(log.read_text())}
+        assert ready <= _children(proc.pid)
+        # The parent made and printed one first key before starting the processes.
+        [raw] = KEY_RE.findall(log.read_text())
+
+        # No keep-alive: every request is a new connection, taken by whichever process
+        # accepts it first.
+        with httpx.Client(
+            base_url=url, limits=httpx.Limits(max_keepalive_connections=0), timeout=60
+        ) as web:
+            login = web.get("/login")
+            signed_in = web.post(
+                "/login", data={"csrf_token": _csrf(login.text), "api_key": raw, "next": "/"}
+            )
+            assert signed_in.status_code == 303, signed_in.text
+            form = web.get("/")
+            assert form.status_code == 200
+            screened = web.post(
+                "/",
+                data={
+                    "csrf_token": _csrf(form.text),
+                    "text": "Bel 06-12345678 voor de sportdag",
+                    "channel": "instagram",
+                    "publish_on": "2026-03-02",
+                },
+                files={"photos": ("veld.jpg", jpeg_bytes((120, 90)), "image/jpeg")},
+            )
+            assert screened.status_code == 200, screened.text
+            match = _POST_ID_RE.search(screened.text)
+            assert match is not None
+            post_id = match[1]
+            photo_route = "/v1/screenings/{post_id}/images/{index}/{kind}"
+            routes = ("/", photo_route, "/screenings/{post_id}/override")
+            pages = {
+                "/": "/",
+                "annotated": f"/v1/screenings/{post_id}/images/0/annotated",
+                "redacted": f"/v1/screenings/{post_id}/images/0/redacted",
+                "override": f"/screenings/{post_id}/override",
+            }
+            pictures: dict[str, set[bytes]] = {"annotated": set(), "redacted": set()}
+            for _ in range(60):
+                for name, path in pages.items():
+                    answer = web.get(path)
+                    assert answer.status_code == 200, (name, answer.status_code)
+                    if name in pictures:
+                        pictures[name].add(answer.content)
+                answered = {
+                    route: {pid for pid, _, r, status in served() if r == route and status == 200}
+                    for route in routes
+                }
+                if all(len(pids) == 2 for pids in answered.values()):
+                    break
+            assert all(answered[route] == ready for route in routes), answered
+            # Whichever process rendered a picture, every process serves the same one.
+            assert all(len(found) == 1 for found in pictures.values())
+            # A form shown by one process is accepted by the other (the CSRF token too).
+            page = web.get(pages["override"])
+            recorded = web.post(
+                pages["override"],
+                data={"csrf_token": _csrf(page.text), "reason": "Het nummer van de school"},
+            )
+            assert recorded.status_code == 303, recorded.text
+            # Signed out in one process: signed out in both.
+            web.post("/logout", data={"csrf_token": _csrf(web.get("/").text)})
+            for _ in range(6):
+                assert web.get("/").status_code == 303
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    text = log.read_text()
+    assert "Bel 06-12345678" not in text and "06-12345678" not in text

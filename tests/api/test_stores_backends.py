@@ -1,7 +1,9 @@
-"""The service's stores (keys, decision log, overrides) on SQLite and on PostgreSQL."""
+"""The service's stores (keys, sessions, photo outputs, decision log, overrides) on SQLite and
+on PostgreSQL; stores on engines of their own stand for the processes of one service."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterator
@@ -14,12 +16,15 @@ from sqlalchemy.exc import DBAPIError
 from api import override_store
 from api.auth import ApiKey, KeyStore, Role
 from api.decision_log import DecisionLog, LoggedDecision, fast_commit_engine
+from api.outputs import OutputStore
 from api.override_store import OverrideStore, RecordedOverride
+from api.sessions import SessionStore, csrf_for
 from consent_store.database import create_registry_engine
 from consent_store.repository import open_registry
 from kernel.errors import PermissionDeniedError
-from kernel.types import Channel, Post
+from kernel.types import Channel, ImageInput, Post
 from screening.pipeline import Pipeline
+from tests.api.conftest import jpeg_bytes
 
 # The registry tests' backends: a fresh SQLite file, and a fresh schema on PostgreSQL.
 from tests.consent_store.conftest import Backend, backend, pg_database  # noqa: F401
@@ -42,6 +47,80 @@ def test_keys(engine: Engine) -> None:
     assert store.verify(raw) is None and not store.any_active()
     [listed] = store.list()
     assert listed.revoked_at is not None and listed.roles == key.roles
+
+
+@pytest.fixture
+def two_processes(backend: Backend) -> Iterator[tuple[Engine, Engine]]:  # noqa: F811
+    """Two engines of the service's stores, as two processes of one service have."""
+    made = (fast_commit_engine(backend.url), fast_commit_engine(backend.url))
+    yield made
+    for each in made:
+        each.dispose()
+
+
+def test_a_first_key_is_made_once_however_many_services_start_at_once(
+    backend: Backend,  # noqa: F811
+    two_processes: tuple[Engine, Engine],
+) -> None:
+    stores = [KeyStore(e) for e in (*two_processes, *two_processes)]
+    made: list[object] = []
+    start = threading.Barrier(len(stores))
+
+    def first(store: KeyStore) -> None:
+        start.wait(10)
+        made.append(store.create_first("eerste sleutel", [Role.OFFICER]))
+
+    threads = [threading.Thread(target=first, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(made) == len(stores) and sum(m is not None for m in made) == 1
+    assert len(stores[0].list()) == 1
+
+
+def test_sessions_are_shared_by_processes_and_kept_hashed(
+    two_processes: tuple[Engine, Engine],
+) -> None:
+    one, other = (SessionStore(e, minutes=5) for e in two_processes)
+    keys = KeyStore(two_processes[0])
+    anna = keys.create("Anna", [Role.OFFICER])[0]
+    token = one.create(anna)
+    assert other.resolve(token) == anna
+    assert one.csrf_token(token) == other.csrf_token(token) == csrf_for(token)
+    with two_processes[0].connect() as conn:
+        stored = repr(conn.execute(text("SELECT * FROM web_sessions")).all())
+    assert token not in stored and csrf_for(token) not in stored
+    assert hashlib.sha256(token.encode()).hexdigest() in stored
+    other.end(token)  # signed out in one process: in every process
+    assert one.resolve(token) is None
+    again = one.create(anna)
+    keys.revoke(anna.id)  # a revoked key's sessions end at once, in every process
+    assert other.lookup(again) is None
+    with two_processes[0].connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM web_sessions")).scalar_one() == 0
+
+
+def test_photo_outputs_are_shared_by_processes_and_rendered_once(
+    backend: Backend,  # noqa: F811
+    two_processes: tuple[Engine, Engine],
+    pipeline: Pipeline,
+) -> None:
+    settings = backend.settings()
+    one, other = (OutputStore(settings, e) for e in two_processes)
+    photos = (ImageInput("veld.jpg", jpeg_bytes((80, 60))), ImageInput("klas.png", b"kapot"))
+    post = Post(text="Sportdag", channel=Channel.X, publish_on=date(2026, 3, 1), images=photos)
+    decision = pipeline.screen(post)
+    one.put("a" * 20, decision, photos, "nl", owner="k1")
+    assert other.owner("a" * 20) == "k1"
+    assert other.available("a" * 20, 0) and not other.available("a" * 20, 1)
+    annotated = other.get("a" * 20, 0, "annotated")
+    assert annotated is not None and annotated.media_type == "image/jpeg"
+    assert one.get("a" * 20, 0, "annotated") == annotated  # read back, not rendered again
+    assert one.get("a" * 20, 1, "redacted") is None
+    with two_processes[1].connect() as conn:
+        size = conn.execute(text("SELECT size FROM screening_outputs")).scalar_one()
+    assert size == len(photos[0].data) + len(photos[1].data) + len(annotated.data)
 
 
 def _logged_hold(backend: Backend, pipeline: Pipeline, key: ApiKey) -> LoggedDecision:  # noqa: F811

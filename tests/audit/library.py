@@ -124,9 +124,12 @@ def write_item(folder: Path, rel: str, data: bytes, caption: str, channel: str, 
     path.with_suffix(".json").write_text(json.dumps(sidecar), encoding="utf-8")
 
 
-def build_published_state(root: Path, models: FaceModels) -> PublishedState:
-    """The registry (P1 enrolled, consent as on the publication day) and the folder."""
-    settings = Settings(data_dir=root / "data")
+def build_published_state(
+    root: Path, models: FaceModels, settings: Settings | None = None
+) -> PublishedState:
+    """The registry (P1 enrolled, consent as on the publication day) and the folder; on a
+    registry of its own, or on the one `settings` points at."""
+    settings = settings or Settings(data_dir=root / "data")
     init_registry(settings)  # a registry is never made on the fly
     published = publication_day()
     year = SchoolYear.of(published)

@@ -235,3 +235,18 @@ def test_an_interrupted_audit_resumes_where_it_stopped(
     assert report["run"]["screened"] == total - finished_before
     assert len(report["items"]) == total and report["counts"]["ok"] == total
     assert not journal.exists()  # deleted once the reports were written
+
+
+def test_queue_needs_a_broker_and_no_workers_option(tmp_path: Path) -> None:
+    env = {**os.environ, "SCREENING_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    env.pop("SCREENING_BROKER_URL", None)
+    args = (str(tmp_path / "bron"), "--out", str(tmp_path / "out"), "--queue")
+
+    alone = run(env, *args)
+    assert alone.returncode == CONFIG_ERROR, alone.stderr
+    assert "[E700]" in alone.stderr and "SCREENING_BROKER_URL" in alone.stderr
+
+    both = run({**env, "SCREENING_BROKER_URL": "redis://127.0.0.1:1/0"}, *args, "-w", "2")
+    assert both.returncode == INPUT_ERROR, both.stderr
+    assert "--workers" in both.stderr and "screening worker" in both.stderr
+    assert not (tmp_path / "out").exists()  # nothing was made

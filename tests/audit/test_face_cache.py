@@ -168,3 +168,33 @@ def test_other_bytes_or_another_configuration_are_not_reused(
     )
     changed.analyse(decoded(jpeg(astronaut())))
     assert (cache.hits, cache.misses) == (0, 3)
+
+
+def test_the_text_read_in_a_photo_is_cached_encrypted_and_read_once(tmp_path: Path) -> None:
+    from screening.detectors.photo_text import PhotoTextDetector
+    from screening.images.ocr import TextLine
+
+    lines = [
+        TextLine("Sanne de Vries", 0.9312, ((1.5, 2.0), (90.25, 2.0), (90.25, 14.0), (1.5, 14.0)))
+    ]
+    reads: list[int] = []
+
+    def reader(picture: object, **_: object) -> list[TextLine]:
+        reads.append(1)
+        return lines
+
+    cache = EncryptedFaceCache(tmp_path / "cache.sqlite3", KEY)
+    detector = PhotoTextDetector(max_side=800, min_confidence=0.5, reader=reader, cache=cache)
+    image = decoded(jpeg(astronaut()))
+    assert list(detector.read(image)) == lines
+    assert list(detector.read(image)) == lines  # exactly as read: floats round-trip
+    assert reads == [1] and (cache.text_misses, cache.text_hits) == (1, 1)
+    assert (cache.misses, cache.hits) == (0, 0)  # faces are counted apart
+    cache.close()
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("cache.sqlite3*"))
+    assert b"Sanne" not in stored  # encrypted at rest
+
+    other = PhotoTextDetector(max_side=1280, min_confidence=0.5, reader=reader, cache=cache)
+    other.read(image)  # another setting is another key: read again
+    assert reads == [1, 1]
+    cache.close()

@@ -205,26 +205,37 @@ class _MemoryFaceCache:
 def _shared_pipelines() -> Iterator[Callable[[], None]]:
     """`build_pipeline` hands out one pipeline per kind, built once (the CLI and the audit
     would build one per command, which takes seconds). The audit's face cache, made per run,
-    is put into the shared face detector for that run; otherwise the campaign's own."""
+    is put into the shared face detector for that run (otherwise the campaign's own), and
+    its photo-text cache into the photo text detector."""
     import screening.audit.worker as worker_module
     import screening.pipeline as pipeline_module
     from screening.detectors.faces import FaceConsentDetector
+    from screening.detectors.photo_text import PhotoTextDetector
 
     real = pipeline_module.build_pipeline
     built: dict[bool, Any] = {}
     memory = _MemoryFaceCache()
 
     def shared(
-        settings: Any = None, registry: Any = None, *, faces: bool = True, face_cache: Any = None
+        settings: Any = None,
+        registry: Any = None,
+        *,
+        faces: bool = True,
+        face_cache: Any = None,
+        text_cache: Any = None,
     ) -> Any:
         if registry is not None:
-            return real(settings, registry, faces=faces, face_cache=face_cache)
+            return real(
+                settings, registry, faces=faces, face_cache=face_cache, text_cache=text_cache
+            )
         if faces not in built:
             built[faces] = real(settings, faces=faces)
         pipeline = built[faces]
         for detector in pipeline.image_detectors:
             if isinstance(detector, FaceConsentDetector):
                 detector.cache = memory if face_cache is None else face_cache
+            if isinstance(detector, PhotoTextDetector):
+                detector.cache = text_cache
         return pipeline
 
     def reset() -> None:

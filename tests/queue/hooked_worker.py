@@ -10,6 +10,9 @@ see which process is busy with which post.
 * ``[kapot]``: raise a RuntimeError (a bug: a hold at once);
 * ``[wankel]``: raise sqlalchemy's OperationalError (a database that does not answer:
   retried with backoff, then a hold).
+
+The nightly audit's items (`api.batches.audit.audit_item`) are recorded the same way, as
+"<pid> <item id>", and a ``[traag:N]`` in an item's caption slows them down too.
 """
 
 from __future__ import annotations
@@ -21,16 +24,20 @@ import time
 
 from sqlalchemy.exc import OperationalError
 
-from api.batches import runner
+from api.batches import audit, runner
 from api.services import Services
 from cli.main import main
 from kernel.types import Decision, Post
+from screening.audit.items import AuditItem
+from screening.audit.results import ItemResult
+from screening.audit.worker import AuditWorker
 
 _SLOW = re.compile(r"\[traag:([0-9.]+)\]")
 _screen_post = runner.screen_post
+_audit_item = audit.audit_item
 
 
-def _record(post: Post) -> None:
+def _record(post: Post | AuditItem) -> None:
     line = f"{os.getpid()} {post.id}\n".encode()
     fd = os.open(os.environ["SCREENING_TEST_EXECUTIONS"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
@@ -52,7 +59,17 @@ def screen_post(services: Services, post: Post, policy: str | None) -> Decision:
     return _screen_post(services, post, policy)
 
 
+def audit_item(item: AuditItem, worker: AuditWorker | None = None) -> ItemResult:
+    """The real `audit_item`, after a ``[traag:N]`` in the caption had its effect."""
+    _record(item)
+    slow = _SLOW.search(item.caption)
+    if slow:
+        time.sleep(float(slow.group(1)))
+    return _audit_item(item, worker)
+
+
 if __name__ == "__main__":
     runner.screen_post = screen_post  # type: ignore[assignment]
+    audit.audit_item = audit_item
     sys.argv = ["screening", *sys.argv[1:]]
     main()

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import signal
+import socket
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -376,3 +377,49 @@ def test_expired_batches_are_unreadable_and_purged(
         assert s.get(BatchRow, batch_id) is None
         assert s.get(BatchItemRow, item) is None
         assert s.scalar(select(func.count()).where(BatchPhotoRow.item_id == item)) == 0
+
+
+def test_status_shows_the_queue_depth_its_live_workers_and_the_batches(
+    setup: QueueSetup, store: BatchStore, worker: Worker
+) -> None:
+    runner = CliRunner()
+    name = f"screening-{worker.process.pid}@{socket.gethostname()}"
+    # Six slow posts: the worker's two processes take one each, the others wait in Redis.
+    posts = [_post(f"Sportdag {n} [traag:1.5]", f"status-{n}") for n in range(6)]
+    batch_id = _submit(setup, store, posts)
+    shown = runner.invoke(cli, ["status", "--json"], env=setup.env())
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["queue"]["configured"] and data["queue"]["reachable"]
+    assert data["queue"]["name"] == setup.queue
+    assert data["queue"]["depth"] >= 1
+    assert data["workers"]["live"] == 1 and data["workers"]["names"] == [name]
+    [batch] = [b for b in data["batches"]["recent"] if b["id"] == batch_id]
+    assert batch["total"] == 6 and sum(batch["counts"].values()) == 6
+    wait_for(finished(store, batch_id), BATCH_SECONDS, "the slow batch", worker)
+
+    text = runner.invoke(cli, ["status"], env=setup.env(COLUMNS="200"))
+    assert text.exit_code == 0, text.output
+    assert f"Wachtrij '{setup.queue}' op {setup.broker_url}: 0 bericht(en) wachten." in text.stdout
+    assert f"Workers: 1 actief ({name})." in text.stdout
+    assert batch_id in text.stdout
+    english = runner.invoke(cli, ["status", "--lang", "en"], env=setup.env())
+    assert "message(s) waiting" in english.stdout and "Workers: 1 live" in english.stdout
+
+    # Messages on a queue nobody takes: counted there; the worker is on another queue.
+    import redis
+
+    idle = f"{setup.queue}-idle"
+    Publisher(setup.settings(broker_queue=idle)).publish(["idle-0", "idle-1", "idle-2"])
+    try:
+        other = runner.invoke(cli, ["status", "--json"], env=setup.env(SCREENING_BROKER_QUEUE=idle))
+        data = json.loads(other.stdout)
+        assert data["queue"]["depth"] == 3
+        assert data["workers"]["live"] == 0
+        assert data["workers"]["other_queues"] == [{"name": name, "queues": [setup.queue]}]
+        said = runner.invoke(cli, ["status"], env=setup.env(SCREENING_BROKER_QUEUE=idle))
+        assert "geen enkele worker antwoordt" in said.stdout
+    finally:
+        client = redis.Redis.from_url(setup.broker_url)
+        client.delete(idle, f"_kombu.binding.{idle}")
+        client.close()
