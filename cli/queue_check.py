@@ -75,9 +75,9 @@ def check_jsonl_on_queue(
     lang: Lang,
 ) -> JsonlSummary:
     """Submit every post of a JSONL calendar to the queue and write the decisions in order."""
+    from api.batches.broker import Publisher
     from api.batches.store import BatchStore
     from api.batches.submit import new_items, submit_batch
-    from api.batches.tasks import Publisher
     from consent_store.database import create_registry_engine, database_url
     from consent_store.repository import open_registry
     from screening.pipeline import validate_post

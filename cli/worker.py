@@ -48,7 +48,8 @@ def worker(
     settings = Settings()
     language: Lang = "en" if (lang or settings.lang) == "en" else "nl"
     with command_errors(language, "worker"):
-        from api.batches.tasks import not_configured, requeue_unfinished, run_worker
+        from api.batches.broker import not_configured
+        from api.batches.tasks import requeue_unfinished, run_worker
         from consent_store.database import safe_url
         from consent_store.location import require_registry
         from consent_store.repository import open_registry

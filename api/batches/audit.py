@@ -19,10 +19,11 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from celery import Task
 
+from api.batches.broker import Publisher, RetryLaterError, retry_countdown
 from api.batches.runner import (
     EXTRA_STARTS,
     MAX_RETRY_SECONDS,
@@ -30,7 +31,6 @@ from api.batches.runner import (
     is_transient,
     utcnow,
 )
-from api.batches.tasks import Publisher, RetryLaterError, WorkerState, retry_countdown
 from api.services import Services
 from consent_store.database import create_registry_engine, database_url
 from kernel.errors import QueueUnavailableError
@@ -171,7 +171,7 @@ def fail_audit_item(tasks: AuditTasks, item: str, reason: str) -> Outcome:
     return "failed" if finished else "skipped"
 
 
-def run_audit_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outcome:
+def run_audit_task(task: Task[Any, Any], state: QueueWorker, item: str) -> Outcome:
     """The audit task's body: judge `item`; retry on transient errors; a review when that
     ends (the batch task's rules, `api.batches.tasks.run_task`)."""
     settings = state.settings
@@ -203,6 +203,14 @@ def run_audit_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outco
                 countdown=MAX_RETRY_SECONDS, exc=RetryLaterError(type(second).__name__)
             ) from None
     return outcome
+
+
+class QueueWorker(Protocol):
+    """What the audit task needs of its worker process (`api.batches.tasks.WorkerState`)."""
+
+    settings: Settings
+
+    def audit(self) -> AuditTasks: ...
 
 
 class QueuedAudit:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kombu.transport.redis import PRIORITY_STEPS, Channel
 
-from api.batches.tasks import CONNECT_SECONDS, make_celery
+from api.batches.broker import CONNECT_SECONDS, make_celery
 from kernel.settings import Settings
 
 log = logging.getLogger(__name__)

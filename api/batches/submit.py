@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Literal
 
+from api.batches.broker import Publisher
 from api.batches.keys import content_sha256
 from api.batches.runner import InProcessRunner, utcnow
 from api.batches.store import BatchProgress, BatchStore, NewItem
-from api.batches.tasks import Publisher
 from api.process_group import first_in_group
 from api.services import Services
 from kernel.errors import QueueUnavailableError, ScreeningError

@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import threading
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from celery import Celery, Task
 from celery.signals import worker_process_init, worker_process_shutdown
 
+from api.batches.broker import (
+    TASK_NAME,
+    Publisher,
+    RetryLaterError,
+    make_celery,
+    retry_countdown,
+)
 from api.batches.runner import (
     MAX_RETRY_SECONDS,
     Outcome,
@@ -28,13 +33,11 @@ from api.batches.runner import (
     failure_reason,
     is_transient,
     process_item,
-    retry_delay,
     utcnow,
 )
 from api.batches.store import BatchStore
 from api.services import Services, build_services
-from consent_store.database import create_registry_engine, database_url, safe_url
-from kernel.errors import QueueNotConfiguredError, QueueUnavailableError
+from consent_store.database import create_registry_engine, database_url
 from kernel.settings import Settings
 
 if TYPE_CHECKING:
@@ -43,104 +46,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TASK_NAME = "screening.batch_item"
-#: Seconds to wait for the broker when connecting (a submission answers 503 after that).
-CONNECT_SECONDS = 3
 #: How often a worker process deletes expired batches (seconds).
 PURGE_EVERY_SECONDS = 600.0
-
-
-class RetryLaterError(Exception):
-    """Why a task is retried: only the type of the error (its message may quote a post)."""
-
-
-def not_configured() -> QueueNotConfiguredError:
-    """The error for a command that needs a broker when none is configured."""
-    return QueueNotConfiguredError(
-        "no task queue is configured (SCREENING_BROKER_URL, e.g. redis://127.0.0.1:6379/0); "
-        "without one, screening runs in this process and no worker is needed",
-        "er is geen wachtrij ingesteld (SCREENING_BROKER_URL, bijv. redis://127.0.0.1:6379/0); "
-        "zonder wachtrij wordt in dit proces gecontroleerd en is geen worker nodig",
-    )
-
-
-def broker_unreachable(settings: Settings) -> QueueUnavailableError:
-    """The error for a broker that does not answer; nothing was submitted."""
-    where = safe_url(settings.broker_url or "")
-    return QueueUnavailableError(
-        f"the task queue ({where}) cannot be reached; nothing was submitted, try again later",
-        f"de wachtrij ({where}) is niet bereikbaar; er is niets ingediend, probeer het later "
-        "opnieuw",
-    )
-
-
-def make_celery(settings: Settings) -> Celery:
-    """A Celery app for the configured broker (the worker's task is added by `run_worker`)."""
-    if not settings.broker_url:
-        raise not_configured()
-    app = Celery("screening", broker=settings.broker_url, set_as_current=False)
-    app.conf.update(
-        # Acknowledged when done, back in the queue when the worker process dies: a killed
-        # worker loses nothing. One message at a time per process, so none waits behind a
-        # slow one in a process that is busy.
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        # Results and state live in the database (api.batches.store), not in Celery.
-        task_ignore_result=True,
-        task_default_queue=settings.broker_queue,
-        task_serializer="json",
-        accept_content=["json"],
-        broker_connection_timeout=CONNECT_SECONDS,
-        broker_connection_retry_on_startup=True,
-        broker_transport_options={
-            "visibility_timeout": settings.broker_visibility_timeout,
-            "socket_connect_timeout": CONNECT_SECONDS,
-            "socket_timeout": 10,
-        },
-        # Building the pipeline takes seconds; Celery's default gives a new process 4.
-        worker_proc_alive_timeout=300.0,
-        worker_hijack_root_logger=False,
-        worker_send_task_events=False,
-    )
-    return app
-
-
-class Publisher:
-    """Puts batch items on the queue (the service and `screening check --queue`)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._app = make_celery(settings)
-
-    def check(self) -> None:
-        """QueueUnavailableError unless the broker answers within CONNECT_SECONDS."""
-        try:
-            with self._app.connection_for_write() as conn:
-                conn.ensure_connection(
-                    max_retries=1, interval_start=0, interval_step=1, timeout=CONNECT_SECONDS
-                )
-        except Exception as exc:
-            log.warning("task queue unreachable: %s", type(exc).__name__)
-            raise broker_unreachable(self._settings) from None
-
-    def publish(self, items: Sequence[str], task: str = TASK_NAME) -> None:
-        """One message per item for `task`; QueueUnavailableError when the broker does not
-        answer."""
-        try:
-            with self._app.producer_or_acquire() as producer:
-                for item in items:
-                    self._app.send_task(
-                        task,
-                        args=(item,),
-                        task_id=item,
-                        producer=producer,
-                        queue=self._settings.broker_queue,
-                        retry=False,
-                    )
-        except Exception as exc:
-            log.warning("task queue unreachable: %s", type(exc).__name__)
-            raise broker_unreachable(self._settings) from None
 
 
 def requeue_unfinished(settings: Settings) -> int:
@@ -236,12 +143,6 @@ class WorkerState:
                 self._services.close()
             self._services = self._store = None
             self._audit = self._cache = None
-
-
-def retry_countdown(retries: int, first_seconds: float) -> float:
-    """Seconds before retry number `retries + 1`: the backoff, with a little jitter."""
-    # A little jitter, so items that failed together do not all come back together.
-    return retry_delay(retries, first_seconds) * random.uniform(0.8, 1.2)
 
 
 def run_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outcome:

@@ -30,10 +30,11 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.auth import Role
+from api.batches.broker import Publisher
 from api.batches.runner import utcnow
 from api.batches.store import BatchStore
 from api.batches.submit import new_items, submit_batch
-from api.batches.tasks import Publisher, requeue_unfinished
+from api.batches.tasks import requeue_unfinished
 from api.services import Services, build_services
 from cli.main import app as cli
 from consent_store.batch_schema import BatchItemRow, BatchPhotoRow, BatchRow
