@@ -33,8 +33,8 @@ from screening.audit.results import ItemResult
 from screening.audit.worker import AuditWorker
 
 _SLOW = re.compile(r"\[traag:([0-9.]+)\]")
-_screen_post = runner.screen_post
-_audit_item = audit.audit_item
+_screen_post = runner.screen_post  # type: ignore[attr-defined]  # patched below
+_audit_item = audit.audit_item  # type: ignore[attr-defined]  # patched below
 
 
 def _record(post: Post | AuditItem) -> None:
@@ -69,7 +69,7 @@ def audit_item(item: AuditItem, worker: AuditWorker | None = None) -> ItemResult
 
 
 if __name__ == "__main__":
-    runner.screen_post = screen_post  # type: ignore[assignment]
-    audit.audit_item = audit_item
+    runner.screen_post = screen_post  # type: ignore[attr-defined]
+    audit.audit_item = audit_item  # type: ignore[attr-defined]
     sys.argv = ["screening", *sys.argv[1:]]
     main()

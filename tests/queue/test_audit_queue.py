@@ -89,7 +89,7 @@ def _audit(
 
 def _report(outcome: AuditOutcome) -> dict[str, Any]:
     """report.json without what differs between two runs (when, how long, which run)."""
-    data = json.loads(outcome.reports[2].read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(outcome.reports[2].read_text(encoding="utf-8"))
     for key in ("run_id", "started_at", "finished_at", "workers"):
         data["run"].pop(key)
     for item in data["items"]:

@@ -249,7 +249,7 @@ def test_the_service_queues_a_batch_and_streams_its_decisions(
     raw = services.keys.create("officer", [Role.OFFICER])[1]
     other = services.keys.create("other officer", [Role.OFFICER])[1]
     photo = base64.b64encode(_jpeg()).decode()
-    posts = [
+    posts: list[dict[str, Any]] = [
         {"id": "a", "text": "Bel me op 06-12345678"},
         {"id": "b", "text": "Mooi schoolplein!", "images": [{"name": "plein.jpg", "data": photo}]},
         {"id": "c", "text": "Sportdag", "channel": "website"},
