@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,13 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    NoSuchModuleError,
+    SQLAlchemyError,
+)
 
 from consent_store.location import DEFAULT_DB_NAME, missing_registry_error, sqlite_path
 from kernel.errors import ConfigError, RegistryUnavailableError
@@ -34,6 +41,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 HEAD_REVISION = "0005_service_state"
 #: Execution option that marks a connection as a writer (BEGIN IMMEDIATE on SQLite).
 WRITE_OPTION = "registry_write"
+#: A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
+IDLE_PING_SECONDS = 10.0
 #: pg_advisory_xact_lock key that serialises migrations and imports on PostgreSQL.
 PG_LOCK_KEY = 0x5C_0C0E_57
 
@@ -109,7 +118,9 @@ def create_registry_engine(url: str) -> Engine:
         if backend == "postgresql":
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
-            return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            engine = create_engine(parsed, connect_args={"connect_timeout": 10})
+            _ping_when_idle(engine)
+            return engine
     except (NoSuchModuleError, ImportError) as exc:
         raise ConfigError(
             f"no database driver for {safe_url(url)}: {exc}",
@@ -119,6 +130,48 @@ def create_registry_engine(url: str) -> Engine:
         f"the registry supports SQLite and PostgreSQL, not {backend!r} ({safe_url(url)})",
         f"het register werkt met SQLite en PostgreSQL, niet met {backend!r} ({safe_url(url)})",
     )
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled PostgreSQL connection before use when it sat idle for a while.
+
+    SQLAlchemy's `pool_pre_ping` pings at every checkout: a round trip that the nightly
+    audit's workers paid six times per item. A connection that was used a moment ago is
+    almost surely alive; one that sat idle longer than IDLE_PING_SECONDS (a database restart,
+    a firewall that drops idle connections) is pinged and silently replaced when dead. A
+    connection that dies within that window fails its statement, which the pool then
+    replaces: a request gets 503 once, a queued item is retried.
+    """
+
+    @event.listens_for(engine.pool, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception:
+            raise DisconnectionError("idle connection is gone") from None  # the pool retries
+
+
+def reader(engine: Engine) -> Engine:
+    """The engine for single lookups that need no transaction of their own.
+
+    On PostgreSQL each statement runs on its own (autocommit): under PostgreSQL's READ
+    COMMITTED every statement takes a fresh snapshot inside a transaction too, so nothing
+    changes but the BEGIN and ROLLBACK round trips saved. Never for anything that writes.
+    SQLite keeps its transactions (a read snapshot across statements in WAL mode, and
+    nothing to save: the file is local).
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -42,6 +42,7 @@ from consent_store.database import (
     database_url,
     lock_for_writing,
     migrate,
+    reader,
     safe_url,
     unavailable_on_error,
 )
@@ -206,6 +207,7 @@ class Registry:
     def __init__(self, engine: Engine, url: str, cipher: TemplateCipher | None) -> None:
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._reader = reader(engine)
         self._url = url
         self._cipher = cipher
 
@@ -229,6 +231,13 @@ class Registry:
     @contextmanager
     def _read(self) -> Iterator[Session]:
         with unavailable_on_error(self._url), Session(self._engine) as session:
+            yield session
+
+    @contextmanager
+    def _lookup(self) -> Iterator[Session]:
+        """A session for the lookups screening makes per post: reads only, on PostgreSQL
+        without BEGIN and ROLLBACK (`consent_store.database.reader`)."""
+        with unavailable_on_error(self._url), Session(self._reader) as session:
             yield session
 
     @contextmanager
@@ -413,7 +422,7 @@ class Registry:
 
     def get_person(self, external_id: str) -> PersonInfo:
         """A person by the school's id."""
-        with self._read() as s:
+        with self._lookup() as s:
             row = self._person_row(s, external_id)
             return self._info(row, self._aliases(s, [row.id]).get(row.id, []))
 
@@ -448,7 +457,7 @@ class Registry:
         ids = sorted(set(external_ids))
         if not ids:
             return {}
-        with self._read() as s:
+        with self._lookup() as s:
             rows = s.scalars(select(Person).where(Person.external_id.in_(ids))).all()
             aliases = self._aliases(s, [r.id for r in rows])
             return {r.external_id: self._info(r, aliases.get(r.id, [])) for r in rows}
@@ -635,6 +644,27 @@ class Registry:
 
         `view` (the audit's) limits or widens which records count; see `ConsentView`.
         """
+        return self._consent_of(external_id, purpose, on_date, view)[1]
+
+    def named_consent_on(
+        self,
+        external_id: str,
+        purpose: Purpose,
+        on_date: date,
+        view: ConsentView | None = None,
+    ) -> tuple[str, ConsentState]:
+        """The person's display name with `consent_on`, in the same round trip (the face
+        detector names everyone it matched)."""
+        person, state = self._consent_of(external_id, purpose, on_date, view)
+        return person.display_name, state
+
+    def _consent_of(
+        self,
+        external_id: str,
+        purpose: Purpose,
+        on_date: date,
+        view: ConsentView | None,
+    ) -> tuple[Person, ConsentState]:
         year = SchoolYear.of(on_date).start
         joined = (ConsentRecord.person_id == Person.id) & (ConsentRecord.purpose == purpose.value)
         until = view.withdrawals_until if view is not None else None
@@ -653,7 +683,7 @@ class Registry:
             .outerjoin(ConsentRecord, joined)
             .where(Person.external_id == external_id.strip())
         )
-        with self._read() as s:
+        with self._lookup() as s:
             rows = s.execute(query).all()
             if not rows:
                 self._person_row(s, external_id)  # raises UnknownPersonError
@@ -661,8 +691,10 @@ class Registry:
             records = [_entry(r, person.external_id) for _, r in rows if r is not None]
             role = Role(person.role)
             if view is None:
-                return consent_state(role, person.birth_date, purpose, records, on_date)
-            return consent_state_in_view(role, person.birth_date, purpose, records, on_date, view)
+                return person, consent_state(role, person.birth_date, purpose, records, on_date)
+            return person, consent_state_in_view(
+                role, person.birth_date, purpose, records, on_date, view
+            )
 
     def consent_for_many(
         self,
@@ -695,7 +727,7 @@ class Registry:
             & (ConsentRecord.school_year == year)
         )
         records_table = ConsentRecord.__table__
-        with self._read() as s:
+        with self._lookup() as s:
             for first in range(0, len(ids), 500):
                 chunk = ids[first : first + 500]
                 # Plain rows, no ORM objects: a common first name can mean dozens of people.
@@ -890,7 +922,7 @@ class Registry:
         import numpy as np
 
         cipher = self._require_cipher()
-        with self._read() as s:
+        with self._lookup() as s:
             rows = s.execute(
                 select(FaceTemplateRow, Person)
                 .join(Person, Person.id == FaceTemplateRow.person_id)
@@ -917,11 +949,13 @@ class Registry:
         ever appended (new id), so (template count, last template id, last consent record
         id) changes with every write that matters; the date is the caller's part of the key.
         """
-        with self._read() as s:
-            count, last = s.execute(
-                select(func.count(FaceTemplateRow.id), func.max(FaceTemplateRow.id))
-            ).one()
-            last_record = s.execute(select(func.max(ConsentRecord.id))).scalar_one()
+        query = select(
+            select(func.count(FaceTemplateRow.id)).scalar_subquery(),
+            select(func.max(FaceTemplateRow.id)).scalar_subquery(),
+            select(func.max(ConsentRecord.id)).scalar_subquery(),
+        )
+        with self._lookup() as s:
+            count, last, last_record = s.execute(query).one()  # one round trip: asked per photo
             return (int(count), int(last or 0), int(last_record or 0))
 
     def names_revision(self) -> tuple[int, int]:
@@ -934,7 +968,7 @@ class Registry:
             select(func.count(Person.id)).scalar_subquery(),
             select(func.max(PersonChangeRow.id)).scalar_subquery(),
         )
-        with self._read() as s:
+        with self._lookup() as s:
             people, last_change = s.execute(query).one()  # one round trip: asked per post
             return (int(people), int(last_change or 0))
 

@@ -9,14 +9,16 @@ decision made on it says so in its versions.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
+import logging
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kernel.errors import ConfigError
 from kernel.types import PostContext
@@ -25,6 +27,8 @@ from screening import name_flags
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
 
 #: The shipped pipeline's folder under `models/`.
 SHIPPED_MODEL = Path("nlp", "screening_nl")
@@ -58,6 +62,37 @@ class NlpInfo:
             return f"spacy:{self.name}", f"fallback: {self.note}"
         digest = f" sha256:{self.sha256}" if self.sha256 else ""
         return f"spacy:{self.name}", f"{self.version}{digest}"
+
+
+class DocCache(Protocol):
+    """Keeps the NLP pass of a text by key; implementations must fail soft (a miss).
+
+    The pass depends only on the text and the pipeline's weights, never on the registry:
+    the nightly audit keeps it between nights (`screening.audit.face_cache`, encrypted like
+    the text read in photos), so a night in which only consents changed parses nothing again.
+    """
+
+    def get_doc(self, key: str) -> bytes | None:
+        """The serialised analysis stored under `key`, or None."""
+
+    def put_doc(self, key: str, data: bytes) -> None:
+        """Store a serialised analysis under `key`."""
+
+
+#: What a kept analysis leaves out: the layers' internal vectors (most of the bytes; no
+#: detector reads them) and the memos detectors leave on a Doc.
+_KEPT_DOC_EXCLUDE = ("tensor", "user_data")
+
+
+def doc_cache_key(text: str, info: NlpInfo) -> str | None:
+    """The cache key of `text`'s analysis by this pipeline; None for the blank fallback
+    (tokens only: nothing worth keeping) or a pipeline without a weights digest."""
+    if info.fallback or not info.sha256:
+        return None
+    from spacy.about import __version__ as spacy_version
+
+    text_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{text_hash}:nlp:{info.sha256[:32]}:{spacy_version}"
 
 
 def import_spacy(*, allow_torch: bool) -> ModuleType:
@@ -159,6 +194,29 @@ def build_nlp(model: str | None = None) -> Language:
     return load_nlp(model)[0]
 
 
-def analyse(nlp: Language, text: str, context: PostContext | None = None) -> TextDoc:
-    """Run the pipeline over `text` once."""
-    return TextDoc(text=text, doc=nlp(text), context=context)
+def analyse(
+    nlp: Language,
+    text: str,
+    context: PostContext | None = None,
+    *,
+    cache: DocCache | None = None,
+    info: NlpInfo | None = None,
+) -> TextDoc:
+    """Run the pipeline over `text` once (or take its analysis from `cache`)."""
+    key = doc_cache_key(text, info) if cache is not None and info is not None else None
+    if key is not None and cache is not None:
+        data = cache.get_doc(key)
+        if data is not None:
+            from spacy.tokens import Doc
+
+            try:
+                kept = Doc(nlp.vocab).from_bytes(data)
+            except Exception as exc:  # a damaged entry: parse again
+                log.warning("kept text analysis unusable (%s)", type(exc).__name__)
+            else:
+                if kept.text == text:
+                    return TextDoc(text=text, doc=kept, context=context)
+    doc = nlp(text)
+    if key is not None and cache is not None:
+        cache.put_doc(key, doc.to_bytes(exclude=_KEPT_DOC_EXCLUDE))
+    return TextDoc(text=text, doc=doc, context=context)

@@ -32,7 +32,7 @@ from screening.detectors.registry import DetectorRegistry
 from screening.detectors.sensitive import register_sensitive
 from screening.detectors.transformer import register_transformers
 from screening.images.intake import decode_image
-from screening.nlp import NlpInfo, TextDoc, analyse, load_nlp
+from screening.nlp import DocCache, NlpInfo, TextDoc, analyse, load_nlp
 from screening.plain_text import has_visible, plain_text
 from screening.policy.engine import PolicyOptions, decide
 from screening.policy.pack import PackSet, load_packs
@@ -187,6 +187,11 @@ class Pipeline:
     #: What `nlp` is (name, version, sha256 of its weights, or a fallback and why).
     nlp_info: NlpInfo
     options: PolicyOptions = field(default_factory=PolicyOptions)
+    #: Where the NLP pass of a text is kept between runs (the nightly audit's cache).
+    doc_cache: DocCache | None = None
+    #: Decode a photo's pixels only when a detector needs them (`decode_image(lazy=True)`):
+    #: with the audit's caches, a photo analysed before is not decoded again.
+    decode_lazily: bool = False
 
     def __post_init__(self) -> None:
         for image_det in self.image_detectors:
@@ -259,7 +264,9 @@ class Pipeline:
     def screen_text(self, text: str, context: PostContext) -> list[Finding]:
         """Every text detector's findings in `text`: a caption, or the text read in a photo."""
         try:
-            doc: TextDoc = analyse(self.nlp, text, context)
+            doc: TextDoc = analyse(
+                self.nlp, text, context, cache=self.doc_cache, info=self.nlp_info
+            )
         except Exception as exc:
             log.warning("text analysis failed: %s", type(exc).__name__)
             return [_error_finding("nlp", "1", exc)]
@@ -281,6 +288,7 @@ class Pipeline:
                     max_bytes=self.settings.max_image_bytes,
                     max_pixels=self.settings.max_image_pixels,
                     max_side=self.settings.detection_max_side,
+                    lazy=self.decode_lazily,
                 )
             except UnreadableImageError as bad:
                 findings.append(_unreadable(index, bad.reason, bad.message_en))
@@ -305,6 +313,9 @@ class Pipeline:
             for det in self.image_detectors:
                 try:
                     findings.extend(det.detect(decoded, index, post.context))
+                except UnreadableImageError as bad:  # decoded lazily: damaged pixels
+                    findings.append(_unreadable(index, bad.reason, bad.message_en))
+                    break
                 except Exception as exc:
                     log.warning("detector %s failed: %s", det.name, type(exc).__name__)
                     findings.append(_error_finding(det.name, det.version, exc, image_index=index))
@@ -335,11 +346,14 @@ def build_pipeline(
     faces: bool = True,
     face_cache: FaceAnalysisCache | None = None,
     text_cache: PhotoTextCache | None = None,
+    doc_cache: DocCache | None = None,
 ) -> Pipeline:
     """Build the whole pipeline once: NLP, detectors, policy packs, policy options.
 
     `face_cache` is passed to the face detector (see `screening.faces.cache`), `text_cache`
-    to the photo text detector (`screening.detectors.photo_text.PhotoTextCache`).
+    to the photo text detector (`screening.detectors.photo_text.PhotoTextCache`), `doc_cache`
+    keeps the NLP pass of each text (`screening.nlp.DocCache`); all three are the nightly
+    audit's.
     """
     settings = settings or Settings()
     registry = registry or default_registry(
@@ -356,4 +370,8 @@ def build_pipeline(
         image_detectors=registry.build_image(),
         packs=load_packs(settings.policy_dirs, settings.default_policy),
         options=PolicyOptions(settings.min_score, tuple(settings.public_contacts)),
+        doc_cache=doc_cache,
+        # A photo seen before is decoded again only for a detector that lacks its result;
+        # one never seen is decoded by the first detector (faces or photo text) that runs.
+        decode_lazily=face_cache is not None and text_cache is not None,
     )

@@ -90,7 +90,9 @@ class WorkerState:
                 # audit item (`DatabaseCache.scope`): a batch's drafts are never kept.
                 cache = audit_cache(self.settings)
                 try:
-                    pipeline = build_pipeline(self.settings, face_cache=cache, text_cache=cache)
+                    pipeline = build_pipeline(
+                        self.settings, face_cache=cache, text_cache=cache, doc_cache=cache
+                    )
                     services = build_services(self.settings, pipeline=pipeline)
                 except BaseException:
                     if cache is not None:

@@ -4,7 +4,9 @@ A face template of someone who never consented is special-category (biometric) d
 cache holds only what matching and the report need (boxes, recognizability measurements and
 the 128-number templates; no landmarks, no pixels, no names), encrypted with AES-256-GCM under
 a key derived (HKDF) from the registry's template key, each entry bound to its cache key. The
-lines of text OCR read in a photo are kept the same way (they may name a pupil). It is one
+lines of text OCR read in a photo are kept the same way (they may name a pupil), and so is the
+NLP pass of each caption and photo text (a spaCy Doc: the text with its tokens, tags and
+parse), so that a night in which only consents changed reads and parses nothing again. It is one
 SQLite file with mode 0600 in the audit's state directory (mode 0700); entries of photos that
 are no longer published are pruned after every complete audit, and
 `screening audit --purge-cache` deletes the file. On the task queue the same entries live in
@@ -186,6 +188,13 @@ class AnalysisCache:
         #: The same for the text read in photos.
         self.text_hits = 0
         self.text_misses = 0
+        #: Photos whose faces were analysed, and whose text was read, here (a photo that
+        #: turned out unreadable was neither: a miss is not always an analysis).
+        self.analysed = 0
+        self.text_read = 0
+        #: The same for the NLP pass of captions and photo text.
+        self.doc_hits = 0
+        self.doc_misses = 0
         #: Keys asked for or stored since the last `take_used_keys()`.
         self._used: set[str] = set()
 
@@ -243,6 +252,7 @@ class AnalysisCache:
     def put(self, key: str, analysis: FaceAnalysis) -> None:
         """Store `analysis` under `key` (encrypted); a failure is logged, not raised."""
         if self._active():
+            self.analysed += 1
             self._write(key, encode_analysis(analysis))
 
     def get_lines(self, key: str) -> tuple[TextLine, ...] | None:
@@ -262,7 +272,22 @@ class AnalysisCache:
     def put_lines(self, key: str, lines: Sequence[TextLine]) -> None:
         """Store the lines read in a photo under `key` (encrypted); never raises."""
         if self._active():
+            self.text_read += 1
             self._write(key, encode_lines(lines))
+
+    def get_doc(self, key: str) -> bytes | None:
+        """A text's kept NLP analysis under `key` (`screening.nlp.DocCache`); None: a miss."""
+        plain = self._read(key)
+        if plain is None:
+            self.doc_misses += 1
+        else:
+            self.doc_hits += 1
+        return plain
+
+    def put_doc(self, key: str, data: bytes) -> None:
+        """Keep a text's NLP analysis under `key` (encrypted); never raises."""
+        if self._active():
+            self._write(key, data)
 
     def take_used_keys(self) -> list[str]:
         """The keys used since the last call (so the audit can prune everything else)."""

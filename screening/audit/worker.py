@@ -129,7 +129,7 @@ def init_worker(config: WorkerConfig, watch_parent: bool = False) -> None:
     if config.json_logs:
         use_json_logs()
     cache = EncryptedFaceCache(config.state_dir / CACHE_FILE_NAME, config.template_key)
-    pipeline = build_pipeline(config.settings, face_cache=cache, text_cache=cache)
+    pipeline = build_pipeline(config.settings, face_cache=cache, text_cache=cache, doc_cache=cache)
     pipeline.packs.get(config.policy)
     _worker = AuditWorker(config, pipeline, cache)
 
@@ -175,7 +175,7 @@ def audit_item(item: AuditItem, worker: AuditWorker | None = None) -> ItemResult
     if worker is None:
         raise RuntimeError("init_worker() has not run in this process")
     started = time.perf_counter()
-    misses, text_misses = worker.cache.misses, worker.cache.text_misses
+    analysed, text_read = worker.cache.analysed, worker.cache.text_read
     worker.cache.take_used_keys()
     if worker.replacements is not None:
         worker.replacements.clear()
@@ -191,7 +191,7 @@ def audit_item(item: AuditItem, worker: AuditWorker | None = None) -> ItemResult
     return replace(
         result,
         # A photo is analysed anew when its faces or its text had to be read again.
-        redetected=max(worker.cache.misses - misses, worker.cache.text_misses - text_misses),
+        redetected=max(worker.cache.analysed - analysed, worker.cache.text_read - text_read),
         seconds=time.perf_counter() - started,
         cache_keys=tuple(worker.cache.take_used_keys()),
     )

@@ -230,8 +230,7 @@ class FaceConsentDetector(ImageDetector):
                 "no single enrolled person is clearly nearest",
             )
         assert match.person_id is not None
-        person = registry.get_person(match.person_id)
-        state = registry.consent_on(
+        name, state = registry.named_consent_on(
             match.person_id, purpose, context.publish_on, context.consent_view
         )
         kind = "face.consented" if state.valid else "face.no_consent"
@@ -240,7 +239,7 @@ class FaceConsentDetector(ImageDetector):
             quality,
             match,
             kind,
-            person.display_name,
+            name,
             f"{purpose.value} on {context.publish_on.isoformat()}: {state.reason_en}",
         )
 

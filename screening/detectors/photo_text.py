@@ -92,7 +92,7 @@ class PhotoTextDetector(ImageDetector):
             info = engine_info()
             # The frame's size is in the key: it follows from a setting (detection_max_side).
             config = config_id(
-                self.name, self.version, self.max_side, self.min_confidence, image.frame.size
+                self.name, self.version, self.max_side, self.min_confidence, image.frame_size
             )
             key = analysis_key(image.sha256, f"{info.package}=={info.version}", config)
             cached = self.cache.get_lines(key)

@@ -13,8 +13,10 @@ import hashlib
 import io
 import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -49,15 +51,21 @@ def _register_heif() -> None:
         _heif_registered = True
 
 
+#: Makes a photo's frames when they are first needed (`decode_image(..., lazy=True)`).
+FrameLoader = Callable[[], tuple[Image.Image, ...]]
+
+
 @dataclass(frozen=True)
 class DecodedImage:
     """A photo ready for the detectors: oriented RGB frames, possibly reduced in size.
 
     `scale` maps frame pixels back to the oriented full-size photo: a box in a frame times
-    1/scale is the box in the photo (`full_size`).
+    1/scale is the box in the photo (`full_size`). `source` is the frames, or (a lazy
+    decode) what makes them at the first use of `frames`: a detector that takes its result
+    from a cache never has the pixels decoded.
     """
 
-    frames: tuple[Image.Image, ...]
+    source: tuple[Image.Image, ...] | FrameLoader
     format: str
     full_size: tuple[int, int]
     scale: float
@@ -65,10 +73,31 @@ class DecodedImage:
     #: sha256 (hex) of the bytes this was decoded from: the key of the audit's face cache.
     sha256: str | None = None
 
+    @cached_property
+    def frames(self) -> tuple[Image.Image, ...]:
+        """The oriented RGB frames (decoded now if they were not yet)."""
+        return self.source if isinstance(self.source, tuple) else self.source()
+
     @property
     def frame(self) -> Image.Image:
         """The first (for most photos: the only) frame."""
         return self.frames[0]
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        """The frames' size in pixels, known without decoding them."""
+        if isinstance(self.source, tuple):
+            return self.source[0].size
+        return _frame_size(self.full_size, self.scale)
+
+    @property
+    def pixels_decoded(self) -> bool:
+        """Whether the frames exist (always, unless decoded lazily and not yet used)."""
+        return isinstance(self.source, tuple) or "frames" in self.__dict__
+
+
+def _frame_size(full_size: tuple[int, int], scale: float) -> tuple[int, int]:
+    return (max(1, round(full_size[0] * scale)), max(1, round(full_size[1] * scale)))
 
 
 def _unreadable(reason: str, nl: str, en: str) -> UnreadableImageError:
@@ -98,7 +127,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 
 def _frames(img: Image.Image, max_frames: int) -> Iterator[Image.Image]:
     n = getattr(img, "n_frames", 1)
-    if n > max_frames:
+    if n > max_frames:  # checked when opened; kept so that no caller can skip it
         raise _unreadable(
             "too_many_frames",
             f"de animatie heeft {n} beelden; er mogen er hoogstens {max_frames} zijn",
@@ -118,11 +147,15 @@ def decode_image(
     max_pixels: int,
     max_side: int | None = None,
     max_frames: int = 200,
+    lazy: bool = False,
 ) -> DecodedImage:
     """Decode `data` into oriented RGB frames, or raise UnreadableImageError saying why.
 
     With `max_side`, frames are reduced so that their longer side is at most that many
-    pixels; JPEGs are then decoded at reduced size directly.
+    pixels; JPEGs are then decoded at reduced size directly. With `lazy`, everything is
+    checked that the file's header tells (format, size, frame count, metadata), but the
+    pixels are decoded only when `frames` is first used; a photo whose pixels then turn out
+    to be damaged raises UnreadableImageError there.
     """
     _register_heif()
     if not data:
@@ -139,61 +172,95 @@ def decode_image(
             raise _unreadable(
                 "not_an_image", f"dit is geen foto maar {nl}", f"this is not a photo but {en}"
             )
+    with _decoding():
+        img = _open(data, max_pixels, max_frames)
+        fmt = img.format or "?"
+        width, height = img.size
+        metadata = read_metadata(img)
+        transposed = _oriented_size(img, width, height)
+        scale = 1.0
+        if max_side and max(width, height) > max_side:
+            scale = max_side / max(width, height)
+        sha256 = hashlib.sha256(data).hexdigest()
+        if lazy:
+
+            def load() -> tuple[Image.Image, ...]:
+                with _decoding():
+                    again = _open(data, max_pixels, max_frames)
+                    # The same steps as an eager decode: reading the EXIF of a PNG loads
+                    # it, which decides how damaged data after its pixels is treated.
+                    read_metadata(again)
+                    _oriented_size(again, width, height)
+                    return _load_frames(again, transposed, scale, max_frames)
+
+            return DecodedImage(load, fmt, transposed, scale, metadata, sha256)
+        frames = _load_frames(img, transposed, scale, max_frames)
+        return DecodedImage(frames, fmt, transposed, scale, metadata, sha256)
+
+
+def _open(data: bytes, max_pixels: int, max_frames: int) -> Image.Image:
+    """The photo opened (its header read), refused unless its format and size are accepted."""
+    img = Image.open(io.BytesIO(data), formats=None)
+    fmt = img.format or "?"
+    if fmt not in ACCEPTED_FORMATS:
+        raise _unreadable(
+            "unsupported_format",
+            f"het formaat {fmt} wordt niet geaccepteerd; gebruik JPEG, PNG, WebP, "
+            "HEIC, GIF of TIFF",
+            f"format {fmt} is not accepted; use JPEG, PNG, WebP, HEIC, GIF or TIFF",
+        )
+    width, height = img.size
+    if width <= 0 or height <= 0 or width * height > max_pixels:
+        raise _unreadable(
+            "too_many_pixels",
+            f"de foto heeft te veel pixels ({width}x{height})",
+            f"the photo has too many pixels ({width}x{height})",
+        )
+    n = getattr(img, "n_frames", 1)
+    if n > max_frames:
+        raise _unreadable(
+            "too_many_frames",
+            f"de animatie heeft {n} beelden; er mogen er hoogstens {max_frames} zijn",
+            f"the animation has {n} frames; at most {max_frames} are accepted",
+        )
+    return img
+
+
+def _load_frames(
+    img: Image.Image, transposed: tuple[int, int], scale: float, max_frames: int
+) -> tuple[Image.Image, ...]:
+    """Decode, orient, convert and reduce every frame of an opened photo."""
+    width, height = img.size
+    if scale < 1.0 and img.format in ("JPEG", "MPO"):
+        # Decode straight at 1/2, 1/4 or 1/8 size; exact size follows below. Pillow picks
+        # the smallest scale whose result is at least this size, so ask for exactly the
+        # target (rounded up), not a pixel more.
+        img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+    target = _frame_size(transposed, scale)
+    frames = []
+    for frame in _frames(img, max_frames):
+        frame.load()
+        if frame is img:
+            # In place: no copy of the frame when it needs no turning (~7 ms for a 12 MP
+            # photo decoded at 2000 px); the EXIF was read before.
+            ImageOps.exif_transpose(frame, in_place=True)
+        rgb = _to_rgb(frame)
+        if rgb.size != target:
+            rgb = rgb.resize(target, Image.Resampling.BILINEAR, reducing_gap=2.0)
+        frames.append(rgb)
+    return tuple(frames)
+
+
+@contextmanager
+def _decoding() -> Iterator[None]:
+    """Every failure while opening or decoding a photo as an UnreadableImageError."""
     try:
         with warnings.catch_warnings():
-            # Our own pixel limit (below) is the one that counts; Pillow's is redundant, and
-            # its warnings about corrupt EXIF blocks would only clutter a terminal or log.
+            # Our own pixel limit is the one that counts; Pillow's is redundant, and its
+            # warnings about corrupt EXIF blocks would only clutter a terminal or log.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             warnings.simplefilter("ignore", UserWarning)
-            img = Image.open(io.BytesIO(data), formats=None)
-            fmt = img.format or "?"
-            if fmt not in ACCEPTED_FORMATS:
-                raise _unreadable(
-                    "unsupported_format",
-                    f"het formaat {fmt} wordt niet geaccepteerd; gebruik JPEG, PNG, WebP, "
-                    "HEIC, GIF of TIFF",
-                    f"format {fmt} is not accepted; use JPEG, PNG, WebP, HEIC, GIF or TIFF",
-                )
-            width, height = img.size
-            if width <= 0 or height <= 0 or width * height > max_pixels:
-                raise _unreadable(
-                    "too_many_pixels",
-                    f"de foto heeft te veel pixels ({width}x{height})",
-                    f"the photo has too many pixels ({width}x{height})",
-                )
-            metadata = read_metadata(img)
-            transposed = _oriented_size(img, width, height)
-            scale = 1.0
-            if max_side and max(width, height) > max_side:
-                scale = max_side / max(width, height)
-                if fmt in ("JPEG", "MPO"):
-                    # Decode straight at 1/2, 1/4 or 1/8 size; exact size follows below.
-                    # Pillow picks the smallest scale whose result is at least this size, so ask
-                    # for exactly the target (rounded up), not a pixel more.
-                    img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
-            frames = []
-            for frame in _frames(img, max_frames):
-                frame.load()
-                if frame is img:
-                    # In place: no copy of the frame when it needs no turning (~7 ms for a
-                    # 12 MP photo decoded at 2000 px); the EXIF was read above.
-                    ImageOps.exif_transpose(frame, in_place=True)
-                rgb = _to_rgb(frame)
-                target = (
-                    max(1, round(transposed[0] * scale)),
-                    max(1, round(transposed[1] * scale)),
-                )
-                if rgb.size != target:
-                    rgb = rgb.resize(target, Image.Resampling.BILINEAR, reducing_gap=2.0)
-                frames.append(rgb)
-            return DecodedImage(
-                frames=tuple(frames),
-                format=fmt,
-                full_size=transposed,
-                scale=scale,
-                metadata=metadata,
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
+            yield
     except UnreadableImageError:
         raise
     except UnidentifiedImageError:

@@ -180,7 +180,7 @@ def test_a_repeated_frame_reports_the_same_faces(
     once = decode(encode(astronaut()))
     frame = once.frame
     repeated = DecodedImage(
-        frames=(frame, frame.copy(), frame.copy()),
+        source=(frame, frame.copy(), frame.copy()),
         format="GIF",
         full_size=once.full_size,
         scale=once.scale,

@@ -223,6 +223,7 @@ def _shared_pipelines() -> Iterator[Callable[[], None]]:
         faces: bool = True,
         face_cache: Any = None,
         text_cache: Any = None,
+        doc_cache: Any = None,  # the audit's parse cache: the shared pipelines parse anew
     ) -> Any:
         if registry is not None:
             return real(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from kernel.errors import UnreadableImageError
 from screening.images.intake import decode_image
 from tests.images.drawing import _picture
 
-LIMITS = {"max_bytes": 40 * 1024 * 1024, "max_pixels": 50_000_000}
+LIMITS: dict[str, Any] = {"max_bytes": 40 * 1024 * 1024, "max_pixels": 50_000_000}
 
 
 def _save(img: Image.Image, fmt: str, **kw: object) -> bytes:

@@ -6,6 +6,7 @@ import io
 import random
 import struct
 from datetime import date
+from typing import Any
 
 import pillow_heif
 import pytest
@@ -17,7 +18,7 @@ from screening.images.intake import decode_image
 from screening.pipeline import Pipeline
 from tests.images.drawing import _picture
 
-LIMITS = {"max_bytes": 8 * 1024 * 1024, "max_pixels": 40_000_000, "max_side": 1200}
+LIMITS: dict[str, Any] = {"max_bytes": 8 * 1024 * 1024, "max_pixels": 40_000_000, "max_side": 1200}
 
 
 def _seeds() -> dict[str, bytes]:
@@ -167,3 +168,32 @@ def test_hostile_files_through_face_screening(face_pipeline: Pipeline) -> None:
         decodable += 1
         assert "image.not_screened" not in kinds, name
     assert decodable < len(CASES) // 3
+
+
+@pytest.mark.parametrize(("name", "data"), CASES, ids=[n for n, _ in CASES])
+def test_a_lazy_decode_fails_the_same_way_or_gives_the_same_pixels(name: str, data: bytes) -> None:
+    """`lazy=True` (the audit's re-checks) refuses the same files for the same reason, at
+    the header or when the pixels are first used, and decodes the rest identically."""
+    try:
+        eager = decode_image(data, **LIMITS)
+    except UnreadableImageError as err:
+        expected: str | None = err.reason
+    else:
+        expected = None
+    try:
+        lazy = decode_image(data, **LIMITS, lazy=True)
+        assert not lazy.pixels_decoded
+        size = lazy.frame_size
+        frames = lazy.frames
+    except UnreadableImageError as err:
+        assert err.reason == expected, name
+        return
+    assert expected is None, name
+    assert lazy.pixels_decoded and size == frames[0].size
+    assert [f.tobytes() for f in frames] == [f.tobytes() for f in eager.frames]
+    assert (lazy.format, lazy.full_size, lazy.scale, lazy.sha256) == (
+        eager.format,
+        eager.full_size,
+        eager.scale,
+        eager.sha256,
+    )
