@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from celery import Task
 
-from api.batches.broker import Publisher, RetryLaterError, retry_countdown
+from api.batches.broker import Publisher, run_with_retries
 from api.batches.runner import (
     EXTRA_STARTS,
-    MAX_RETRY_SECONDS,
     Outcome,
     is_transient,
     utcnow,
@@ -173,36 +172,16 @@ def fail_audit_item(tasks: AuditTasks, item: str, reason: str) -> Outcome:
 
 def run_audit_task(task: Task[Any, Any], state: QueueWorker, item: str) -> Outcome:
     """The audit task's body: judge `item`; retry on transient errors; a review when that
-    ends (the batch task's rules, `api.batches.tasks.run_task`)."""
-    settings = state.settings
-    retries = int(task.request.retries or 0)
-    try:
-        tasks = state.audit()
-    except Exception as exc:
-        # Without a pipeline not even a review can be made: the item waits in the queue.
-        log.error("audit item %s: no pipeline (%s); retrying", item, type(exc).__name__)
-        raise task.retry(
-            countdown=retry_countdown(retries, settings.batch_retry_seconds),
-            exc=RetryLaterError(type(exc).__name__),
-        ) from None
-    try:
-        outcome = process_audit_item(tasks, item)
-    except Exception as exc:
-        if is_transient(exc) and retries < settings.batch_max_retries:
-            log.warning("audit item %s: %s; retrying", item, type(exc).__name__)
-            raise task.retry(
-                countdown=retry_countdown(retries, settings.batch_retry_seconds),
-                exc=RetryLaterError(type(exc).__name__),
-            ) from None
-        log.warning("audit item %s failed: %s", item, type(exc).__name__)
-        try:
-            outcome = fail_audit_item(tasks, item, failure_reason(exc, retries + 1))
-        except Exception as second:
-            log.warning("audit item %s: review not written: %s", item, type(second).__name__)
-            raise task.retry(
-                countdown=MAX_RETRY_SECONDS, exc=RetryLaterError(type(second).__name__)
-            ) from None
-    return outcome
+    ends (the batch task's rules, `api.batches.broker.run_with_retries`)."""
+    return run_with_retries(
+        task,
+        state.settings,
+        "audit item",
+        item,
+        state.audit,
+        lambda tasks: process_audit_item(tasks, item),
+        lambda tasks, exc, attempts: fail_audit_item(tasks, item, failure_reason(exc, attempts)),
+    )
 
 
 class QueueWorker(Protocol):

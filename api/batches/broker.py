@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from celery import Celery
+from celery import Celery, Task
 
-from api.batches.runner import retry_delay
+from api.batches.runner import MAX_RETRY_SECONDS, Outcome, is_transient, retry_delay
 from consent_store.database import safe_url
 from kernel.errors import QueueNotConfiguredError, QueueUnavailableError
 from kernel.settings import Settings
@@ -119,3 +120,51 @@ def retry_countdown(retries: int, first_seconds: float) -> float:
     """Seconds before retry number `retries + 1`: the backoff, with a little jitter."""
     # A little jitter, so items that failed together do not all come back together.
     return retry_delay(retries, first_seconds) * random.uniform(0.8, 1.2)
+
+
+#: What a task body needs before it can judge an item (the process's pipeline and store).
+Prepared = TypeVar("Prepared")
+
+
+def run_with_retries(
+    task: Task[Any, Any],
+    settings: Settings,
+    what: str,
+    item: str,
+    prepare: Callable[[], Prepared],
+    process: Callable[[Prepared], Outcome],
+    fail: Callable[[Prepared, BaseException, int], Outcome],
+) -> Outcome:
+    """A queued item's task body (batch and audit alike): `process` it; retry a transient
+    error with backoff; after the last retry, or at once for any other error, `fail` it (a
+    hold or review that says why). When not even `prepare` (no pipeline) or `fail` (the
+    database) works, the item stays queued and the task comes back later. `what` names the
+    item in the log ("batch item", "audit item")."""
+    retries = int(task.request.retries or 0)
+    try:
+        prepared = prepare()
+    except Exception as exc:
+        # Without a pipeline not even a hold can be made: the item waits in the queue.
+        log.error("%s %s: no pipeline (%s); retrying", what, item, type(exc).__name__)
+        raise task.retry(
+            countdown=retry_countdown(retries, settings.batch_retry_seconds),
+            exc=RetryLaterError(type(exc).__name__),
+        ) from None
+    try:
+        return process(prepared)
+    except Exception as exc:
+        if is_transient(exc) and retries < settings.batch_max_retries:
+            log.warning("%s %s: %s; retrying", what, item, type(exc).__name__)
+            raise task.retry(
+                countdown=retry_countdown(retries, settings.batch_retry_seconds),
+                exc=RetryLaterError(type(exc).__name__),
+            ) from None
+        log.warning("%s %s failed: %s", what, item, type(exc).__name__)
+        try:
+            return fail(prepared, exc, retries + 1)
+        except Exception as second:
+            # Not even the failure could be written: keep the item queued and come back.
+            log.warning("%s %s: failure not written: %s", what, item, type(second).__name__)
+            raise task.retry(
+                countdown=MAX_RETRY_SECONDS, exc=RetryLaterError(type(second).__name__)
+            ) from None

@@ -22,16 +22,13 @@ from celery.signals import worker_process_init, worker_process_shutdown
 from api.batches.broker import (
     TASK_NAME,
     Publisher,
-    RetryLaterError,
     make_celery,
-    retry_countdown,
+    run_with_retries,
 )
 from api.batches.runner import (
-    MAX_RETRY_SECONDS,
     Outcome,
     fail_item,
     failure_reason,
-    is_transient,
     process_item,
     utcnow,
 )
@@ -149,37 +146,26 @@ class WorkerState:
 
 def run_task(task: Task[Any, Any], state: WorkerState, item: str) -> Outcome:
     """The task's body: screen `item`; retry on transient errors; a hold when that ends."""
-    settings = state.settings
-    retries = int(task.request.retries or 0)
-    try:
-        services, store = state.services()
-    except Exception as exc:
-        # Without a pipeline not even a hold can be made: the item waits in the queue.
-        log.error("batch item %s: no pipeline (%s); retrying", item, type(exc).__name__)
-        raise task.retry(
-            countdown=retry_countdown(retries, settings.batch_retry_seconds),
-            exc=RetryLaterError(type(exc).__name__),
-        ) from None
-    ttl = settings.batch_result_ttl
-    try:
-        outcome = process_item(services, store, item, ttl)
-    except Exception as exc:
-        if is_transient(exc) and retries < settings.batch_max_retries:
-            log.warning("batch item %s: %s; retrying", item, type(exc).__name__)
-            raise task.retry(
-                countdown=retry_countdown(retries, settings.batch_retry_seconds),
-                exc=RetryLaterError(type(exc).__name__),
-            ) from None
-        log.warning("batch item %s failed: %s", item, type(exc).__name__)
-        try:
-            outcome = fail_item(services, store, item, failure_reason(exc, retries + 1), ttl)
-        except Exception as second:
-            # Not even the hold could be written: keep the item queued and come back.
-            log.warning("batch item %s: hold not written: %s", item, type(second).__name__)
-            raise task.retry(
-                countdown=MAX_RETRY_SECONDS, exc=RetryLaterError(type(second).__name__)
-            ) from None
-    state.purge_now_and_then(store)
+    ttl = state.settings.batch_result_ttl
+
+    def process(prepared: tuple[Services, BatchStore]) -> Outcome:
+        services, store = prepared
+        return process_item(services, store, item, ttl)
+
+    def fail(prepared: tuple[Services, BatchStore], exc: BaseException, attempts: int) -> Outcome:
+        services, store = prepared
+        return fail_item(services, store, item, failure_reason(exc, attempts), ttl)
+
+    outcome = run_with_retries(
+        task,
+        state.settings,
+        "batch item",
+        item,
+        state.services,
+        process,
+        fail,
+    )
+    state.purge_now_and_then(state.services()[1])
     return outcome
 
 
