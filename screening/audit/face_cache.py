@@ -23,10 +23,10 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes
@@ -42,6 +42,7 @@ from screening.images.ocr import TextLine
 log = logging.getLogger(__name__)
 
 CACHE_FILE_NAME = "face-cache.sqlite3"
+_T = TypeVar("_T")
 _FORMAT = 1
 _HKDF_INFO = b"school-post-screening/audit-face-cache/v1"
 
@@ -235,19 +236,25 @@ class AnalysisCache:
         except Exception as exc:
             log.warning("face cache: entry not stored (%s)", type(exc).__name__)
 
+    def _decoded(self, key: str, decode: Callable[[bytes], _T]) -> _T | None:
+        """The entry under `key` decoded; None when absent, undecryptable or malformed."""
+        plain = self._read(key)
+        if plain is None:
+            return None
+        try:
+            return decode(plain)
+        except Exception as exc:
+            log.warning("face cache: entry unusable (%s)", type(exc).__name__)
+            return None
+
     def get(self, key: str) -> FaceAnalysis | None:
         """The analysis under `key`; None (a miss) when absent, undecryptable or malformed."""
-        plain = self._read(key)
-        if plain is not None:
-            try:
-                analysis = decode_analysis(plain)
-            except Exception as exc:
-                log.warning("face cache: entry unusable (%s)", type(exc).__name__)
-            else:
-                self.hits += 1
-                return analysis
-        self.misses += 1
-        return None
+        analysis = self._decoded(key, decode_analysis)
+        if analysis is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return analysis
 
     def put(self, key: str, analysis: FaceAnalysis) -> None:
         """Store `analysis` under `key` (encrypted); a failure is logged, not raised."""
@@ -257,17 +264,12 @@ class AnalysisCache:
 
     def get_lines(self, key: str) -> tuple[TextLine, ...] | None:
         """The photo text under `key`; None (a miss) when absent or unusable."""
-        plain = self._read(key)
-        if plain is not None:
-            try:
-                lines = decode_lines(plain)
-            except Exception as exc:
-                log.warning("face cache: entry unusable (%s)", type(exc).__name__)
-            else:
-                self.text_hits += 1
-                return lines
-        self.text_misses += 1
-        return None
+        lines = self._decoded(key, decode_lines)
+        if lines is None:
+            self.text_misses += 1
+        else:
+            self.text_hits += 1
+        return lines
 
     def put_lines(self, key: str, lines: Sequence[TextLine]) -> None:
         """Store the lines read in a photo under `key` (encrypted); never raises."""

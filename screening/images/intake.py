@@ -125,15 +125,9 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
-def _frames(img: Image.Image, max_frames: int) -> Iterator[Image.Image]:
-    n = getattr(img, "n_frames", 1)
-    if n > max_frames:  # checked when opened; kept so that no caller can skip it
-        raise _unreadable(
-            "too_many_frames",
-            f"de animatie heeft {n} beelden; er mogen er hoogstens {max_frames} zijn",
-            f"the animation has {n} frames; at most {max_frames} are accepted",
-        )
-    if n == 1:
+def _frames(img: Image.Image) -> Iterator[Image.Image]:
+    """The frames of a photo `_open` accepted (it checked their number)."""
+    if getattr(img, "n_frames", 1) == 1:
         yield img
         return
     for frame in ImageSequence.Iterator(img):
@@ -191,10 +185,10 @@ def decode_image(
                     # it, which decides how damaged data after its pixels is treated.
                     read_metadata(again)
                     _oriented_size(again, width, height)
-                    return _load_frames(again, transposed, scale, max_frames)
+                    return _load_frames(again, transposed, scale)
 
             return DecodedImage(load, fmt, transposed, scale, metadata, sha256)
-        frames = _load_frames(img, transposed, scale, max_frames)
+        frames = _load_frames(img, transposed, scale)
         return DecodedImage(frames, fmt, transposed, scale, metadata, sha256)
 
 
@@ -227,7 +221,7 @@ def _open(data: bytes, max_pixels: int, max_frames: int) -> Image.Image:
 
 
 def _load_frames(
-    img: Image.Image, transposed: tuple[int, int], scale: float, max_frames: int
+    img: Image.Image, transposed: tuple[int, int], scale: float
 ) -> tuple[Image.Image, ...]:
     """Decode, orient, convert and reduce every frame of an opened photo."""
     width, height = img.size
@@ -238,7 +232,7 @@ def _load_frames(
         img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
     target = _frame_size(transposed, scale)
     frames = []
-    for frame in _frames(img, max_frames):
+    for frame in _frames(img):
         frame.load()
         if frame is img:
             # In place: no copy of the frame when it needs no turning (~7 ms for a 12 MP
